@@ -1,0 +1,210 @@
+/*
+ * The validated configuration of a run, and the checks that need more than
+ * a number parser: URLs, headers, methods and the output path. Nothing here
+ * prints or exits; the caller turns an error string into a usage error.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "forkload.h"
+
+/* Fill in the defaults of a run (DESIGN.md, forkload(1)). */
+void
+config_init(struct config *c)
+{
+	const char	*errstr;
+
+	memset(c, 0, sizeof(*c));
+	c->requests = 100;
+	c->concurrency = 10;
+	c->timeout_us = 30 * US_PER_SEC;
+	c->method = xstrdup("GET");
+	c->expect_str = xstrdup("2xx");
+	(void)status_parse(&c->expect, c->expect_str, &errstr);
+	c->max_errors_pct = -1;
+	c->max_errors_str = xstrdup("0");
+}
+
+/* Free what the configuration owns. */
+void
+config_free(struct config *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nurls; i++)
+		free(c->urls[i]);
+	free(c->urls);
+	for (i = 0; i < c->nheaders; i++)
+		free(c->headers[i]);
+	free(c->headers);
+	free(c->sweep);
+	free(c->method);
+	free(c->data);
+	free(c->data_file);
+	free(c->expect_str);
+	free(c->max_errors_str);
+	free(c->output);
+}
+
+/* Add a target URL after checking it is http(s) with a host; 0 or -1. */
+int
+config_add_url(struct config *c, const char *url, const char **errstr)
+{
+	const char	*host;
+	size_t		 i;
+
+	if (strncasecmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else {
+		*errstr = strstr(url, "://") != NULL ?
+		    "only http:// and https:// URLs are supported" :
+		    "not a URL";
+		return (-1);
+	}
+	if (*host == '\0' || *host == '/' || *host == ':' || *host == '?' ||
+	    *host == '#') {
+		*errstr = "URL has no host";
+		return (-1);
+	}
+	for (i = 0; url[i] != '\0'; i++) {
+		if (isspace((unsigned char)url[i]) ||
+		    iscntrl((unsigned char)url[i])) {
+			*errstr = "URL contains white space";
+			return (-1);
+		}
+	}
+	c->urls = xreallocarray(c->urls, c->nurls + 1, sizeof(*c->urls));
+	c->urls[c->nurls++] = xstrdup(url);
+	return (0);
+}
+
+/* Add a "Name: value" request header; 0 or -1. */
+int
+config_add_header(struct config *c, const char *h, const char **errstr)
+{
+	const char	*colon;
+	size_t		 i;
+
+	if ((colon = strchr(h, ':')) == NULL) {
+		*errstr = "header needs the form 'Name: value'";
+		return (-1);
+	}
+	if (colon == h) {
+		*errstr = "header has an empty name";
+		return (-1);
+	}
+	for (i = 0; h + i < colon; i++) {
+		/* RFC 9110 token characters only. */
+		if (!isalnum((unsigned char)h[i]) &&
+		    strchr("!#$%&'*+-.^_`|~", h[i]) == NULL) {
+			*errstr = "header name has a character not allowed";
+			return (-1);
+		}
+	}
+	if (strpbrk(h, "\r\n") != NULL) {
+		*errstr = "header contains a line break";
+		return (-1);
+	}
+	c->headers = xreallocarray(c->headers, c->nheaders + 1,
+	    sizeof(*c->headers));
+	c->headers[c->nheaders++] = xstrdup(h);
+	return (0);
+}
+
+/* Set the request method, a single HTTP token; 0 or -1. */
+int
+config_set_method(struct config *c, const char *m, const char **errstr)
+{
+	size_t	 i;
+
+	if (*m == '\0' || strlen(m) > 32) {
+		*errstr = "method must be 1 to 32 characters";
+		return (-1);
+	}
+	for (i = 0; m[i] != '\0'; i++) {
+		if (!isalnum((unsigned char)m[i]) &&
+		    strchr("!#$%&'*+-.^_`|~", m[i]) == NULL) {
+			*errstr = "method must be a single token such as GET";
+			return (-1);
+		}
+	}
+	free(c->method);
+	c->method = xstrdup(m);
+	return (0);
+}
+
+/*
+ * Check that a report can be written at path: its directory exists and is
+ * writable. Creates nothing. Returns 0 or -1.
+ */
+int
+config_check_output(const char *path, const char **errstr)
+{
+	struct stat	 sb;
+	char		*copy, *dir;
+	int		 rv = 0;
+
+	if (*path == '\0') {
+		*errstr = "empty file name";
+		return (-1);
+	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		*errstr = "is a directory";
+		return (-1);
+	}
+	copy = xstrdup(path);
+	dir = dirname(copy);
+	if (stat(dir, &sb) == -1) {
+		*errstr = "directory does not exist";
+		rv = -1;
+	} else if (!S_ISDIR(sb.st_mode)) {
+		*errstr = "not in a directory";
+		rv = -1;
+	} else if (access(dir, W_OK | X_OK) == -1) {
+		*errstr = "directory is not writable";
+		rv = -1;
+	}
+	free(copy);
+	return (rv);
+}
+
+/* Return 1 when a header's value must not appear in a report. */
+int
+config_redacted(const char *header)
+{
+	static const char *secret[] = {
+		"authorization", "cookie", "proxy-authorization"
+	};
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(secret) / sizeof(secret[0]); i++) {
+		n = strlen(secret[i]);
+		if (strncasecmp(header, secret[i], n) == 0 && header[n] == ':')
+			return (1);
+	}
+	return (0);
+}
+
+/* Return the number of worker processes for a concurrency level. */
+int
+config_workers(const struct config *c, int concurrency)
+{
+	long	 ncpu;
+	int	 w;
+
+	if (c->workers > 0)
+		w = c->workers;
+	else {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		w = ncpu > 0 ? (int)ncpu : 1;
+	}
+	return (w < concurrency ? w : concurrency);
+}

@@ -1,0 +1,453 @@
+/*
+ * The HTTP engine: one worker drives its share of the connections with the
+ * libcurl multi interface on epoll (curl_multi_socket_action). Each
+ * connection slot keeps one easy handle for the whole run, so keep-alive
+ * connections and curl's caches are reused from request to request.
+ */
+#include <sys/epoll.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "forkload.h"
+
+#define TICK_MS		50	/* the longest sleep: batches flush on time */
+
+struct http;
+
+struct conn {
+	CURL		*easy;
+	struct http	*h;
+	uint64_t	 seq;
+	uint64_t	 start_ns;
+	uint64_t	 body_in;
+	int		 busy;
+};
+
+struct http {
+	struct worker		*w;
+	CURLM			*multi;
+	int			 epfd;
+	uint64_t		 timer_ns;	/* 0: no curl timer */
+	struct conn		*conns;
+	int			 nconns;
+	int			 active;
+	struct curl_slist	*headers;
+};
+
+/* curl's error names by number, without the CURLE_ prefix. */
+static const char *http_errors[] = {
+	[0] = "OK",
+	[1] = "UNSUPPORTED_PROTOCOL",
+	[2] = "FAILED_INIT",
+	[3] = "URL_MALFORMAT",
+	[4] = "NOT_BUILT_IN",
+	[5] = "COULDNT_RESOLVE_PROXY",
+	[6] = "COULDNT_RESOLVE_HOST",
+	[7] = "COULDNT_CONNECT",
+	[8] = "WEIRD_SERVER_REPLY",
+	[9] = "REMOTE_ACCESS_DENIED",
+	[10] = "FTP_ACCEPT_FAILED",
+	[11] = "FTP_WEIRD_PASS_REPLY",
+	[12] = "FTP_ACCEPT_TIMEOUT",
+	[13] = "FTP_WEIRD_PASV_REPLY",
+	[14] = "FTP_WEIRD_227_FORMAT",
+	[15] = "FTP_CANT_GET_HOST",
+	[16] = "HTTP2",
+	[17] = "FTP_COULDNT_SET_TYPE",
+	[18] = "PARTIAL_FILE",
+	[19] = "FTP_COULDNT_RETR_FILE",
+	[21] = "QUOTE_ERROR",
+	[22] = "HTTP_RETURNED_ERROR",
+	[23] = "WRITE_ERROR",
+	[25] = "UPLOAD_FAILED",
+	[26] = "READ_ERROR",
+	[27] = "OUT_OF_MEMORY",
+	[28] = "OPERATION_TIMEDOUT",
+	[30] = "FTP_PORT_FAILED",
+	[31] = "FTP_COULDNT_USE_REST",
+	[33] = "RANGE_ERROR",
+	[34] = "HTTP_POST_ERROR",
+	[35] = "SSL_CONNECT_ERROR",
+	[36] = "BAD_DOWNLOAD_RESUME",
+	[37] = "FILE_COULDNT_READ_FILE",
+	[38] = "LDAP_CANNOT_BIND",
+	[39] = "LDAP_SEARCH_FAILED",
+	[41] = "FUNCTION_NOT_FOUND",
+	[42] = "ABORTED_BY_CALLBACK",
+	[43] = "BAD_FUNCTION_ARGUMENT",
+	[45] = "INTERFACE_FAILED",
+	[47] = "TOO_MANY_REDIRECTS",
+	[48] = "UNKNOWN_OPTION",
+	[49] = "SETOPT_OPTION_SYNTAX",
+	[52] = "GOT_NOTHING",
+	[53] = "SSL_ENGINE_NOTFOUND",
+	[54] = "SSL_ENGINE_SETFAILED",
+	[55] = "SEND_ERROR",
+	[56] = "RECV_ERROR",
+	[58] = "SSL_CERTPROBLEM",
+	[59] = "SSL_CIPHER",
+	[60] = "PEER_FAILED_VERIFICATION",
+	[61] = "BAD_CONTENT_ENCODING",
+	[63] = "FILESIZE_EXCEEDED",
+	[64] = "USE_SSL_FAILED",
+	[65] = "SEND_FAIL_REWIND",
+	[66] = "SSL_ENGINE_INITFAILED",
+	[67] = "LOGIN_DENIED",
+	[68] = "TFTP_NOTFOUND",
+	[69] = "TFTP_PERM",
+	[70] = "REMOTE_DISK_FULL",
+	[71] = "TFTP_ILLEGAL",
+	[72] = "TFTP_UNKNOWNID",
+	[73] = "REMOTE_FILE_EXISTS",
+	[74] = "TFTP_NOSUCHUSER",
+	[77] = "SSL_CACERT_BADFILE",
+	[78] = "REMOTE_FILE_NOT_FOUND",
+	[79] = "SSH",
+	[80] = "SSL_SHUTDOWN_FAILED",
+	[81] = "AGAIN",
+	[82] = "SSL_CRL_BADFILE",
+	[83] = "SSL_ISSUER_ERROR",
+	[84] = "FTP_PRET_FAILED",
+	[85] = "RTSP_CSEQ_ERROR",
+	[86] = "RTSP_SESSION_ERROR",
+	[87] = "FTP_BAD_FILE_LIST",
+	[88] = "CHUNK_FAILED",
+	[89] = "NO_CONNECTION_AVAILABLE",
+	[90] = "SSL_PINNEDPUBKEYNOTMATCH",
+	[91] = "SSL_INVALIDCERTSTATUS",
+	[92] = "HTTP2_STREAM",
+	[93] = "RECURSIVE_API_CALL",
+	[94] = "AUTH_ERROR",
+	[95] = "HTTP3",
+	[96] = "QUIC_CONNECT_ERROR",
+	[97] = "PROXY",
+	[98] = "SSL_CLIENTCERT",
+	[99] = "UNRECOVERABLE_POLL",
+};
+
+/* Return the name of a curl error code, such as "COULDNT_CONNECT". */
+const char *
+http_error_name(int code)
+{
+	if (code >= 0 && (size_t)code < sizeof(http_errors) /
+	    sizeof(http_errors[0]) && http_errors[code] != NULL)
+		return (http_errors[code]);
+	return (NULL);
+}
+
+/* Return the version of the libcurl this process runs with. */
+const char *
+http_version(void)
+{
+	return (curl_version_info(CURLVERSION_NOW)->version);
+}
+
+static size_t
+http_on_body(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)p;
+	c->body_in += size * nmemb;
+	return (size * nmemb);
+}
+
+/* curl asks to watch a socket: mirror it into our epoll set. */
+static int
+http_on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
+{
+	struct http		*h = arg;
+	struct epoll_event	 ev;
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		(void)epoll_ctl(h->epfd, EPOLL_CTL_DEL, s, NULL);
+		curl_multi_assign(h->multi, s, NULL);
+		return (0);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.data.fd = s;
+	if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
+		ev.events |= EPOLLIN;
+	if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
+		ev.events |= EPOLLOUT;
+	if (sockp == NULL) {
+		if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, s, &ev) == -1)
+			fatal("epoll_ctl add");
+		curl_multi_assign(h->multi, s, h);
+	} else if (epoll_ctl(h->epfd, EPOLL_CTL_MOD, s, &ev) == -1)
+		fatal("epoll_ctl mod");
+	return (0);
+}
+
+/* curl asks for a timer: remember when it is due. */
+static int
+http_on_timer(CURLM *m, long ms, void *arg)
+{
+	struct http	*h = arg;
+
+	(void)m;
+	h->timer_ns = ms < 0 ? 0 : clock_now_ns() + (uint64_t)ms * NS_PER_MS;
+	return (0);
+}
+
+/* Set the options of a slot's easy handle once, for the whole run. */
+static void
+http_setup_easy(struct http *h, struct conn *c)
+{
+	const struct config	*conf = h->w->conf;
+	CURL			*e;
+
+	if ((e = curl_easy_init()) == NULL)
+		fatalx("curl_easy_init failed");
+	c->easy = e;
+	c->h = h;
+	curl_easy_setopt(e, CURLOPT_PRIVATE, c);
+	curl_easy_setopt(e, CURLOPT_URL, conf->urls[0]);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "forkload/" FORKLOAD_VERSION);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+	    (long)(conf->timeout_us / 1000));
+	if (conf->connect_timeout_us != 0)
+		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+		    (long)(conf->connect_timeout_us / 1000));
+	if (h->headers != NULL)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
+	if (conf->data != NULL) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)conf->datalen);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, conf->data);
+		if (strcmp(conf->method, "POST") != 0)
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+			    conf->method);
+	} else if (strcmp(conf->method, "HEAD") == 0)
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	else if (strcmp(conf->method, "GET") != 0)
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, conf->method);
+	if (conf->http2)
+		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+		    (long)CURL_HTTP_VERSION_2_0);
+	if (conf->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (conf->no_keepalive) {
+		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	}
+}
+
+/* Start the next request on a free slot; returns 1, or 0 when none is left. */
+static int
+http_start(struct http *h, struct conn *c)
+{
+	const struct config	*conf = h->w->conf;
+	CURLMcode		 mc;
+
+	if (!worker_claim(h->w, &c->seq))
+		return (0);
+	if (conf->nurls > 1)
+		curl_easy_setopt(c->easy, CURLOPT_URL,
+		    conf->urls[c->seq % conf->nurls]);
+	c->body_in = 0;
+	c->busy = 1;
+	c->start_ns = clock_now_ns();
+	if ((mc = curl_multi_add_handle(h->multi, c->easy)) != CURLM_OK)
+		fatalx("curl_multi_add_handle: %s", curl_multi_strerror(mc));
+	h->active++;
+	return (1);
+}
+
+static uint32_t
+http_us(curl_off_t v)
+{
+	if (v <= 0)
+		return (0);
+	return (v > UINT32_MAX ? UINT32_MAX : (uint32_t)v);
+}
+
+/* Turn a finished transfer into a result and hand it to the worker. */
+static void
+http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
+{
+	struct result	 r;
+	long		 status = 0, hdrsize = 0, reqsize = 0;
+	curl_off_t	 dns = 0, conn = 0, tls = 0, ttfb = 0, up = 0;
+
+	curl_multi_remove_handle(h->multi, c->easy);
+	c->busy = 0;
+	h->active--;
+
+	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(c->easy, CURLINFO_HEADER_SIZE, &hdrsize);
+	curl_easy_getinfo(c->easy, CURLINFO_REQUEST_SIZE, &reqsize);
+	curl_easy_getinfo(c->easy, CURLINFO_SIZE_UPLOAD_T, &up);
+	curl_easy_getinfo(c->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+	curl_easy_getinfo(c->easy, CURLINFO_CONNECT_TIME_T, &conn);
+	curl_easy_getinfo(c->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+	curl_easy_getinfo(c->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+
+	memset(&r, 0, sizeof(r));
+	r.seq = c->seq;
+	r.start_ns = c->start_ns - h->w->run_start_ns;
+	r.sched_ns = r.start_ns;	/* closed loop: sent when scheduled */
+	r.latency_ns = now - c->start_ns;
+	r.status = status > 0 && status < 1000 ? (uint32_t)status : 0;
+	r.error = (int32_t)code;
+	r.bytes_in = c->body_in + (hdrsize > 0 ? (uint64_t)hdrsize : 0);
+	r.bytes_out = (reqsize > 0 ? (uint64_t)reqsize : 0) +
+	    (up > 0 ? (uint64_t)up : 0);
+	r.target = (uint32_t)(c->seq % h->w->conf->nurls);
+	/* curl's times are cumulative from the start; keep each phase. */
+	r.dns_us = http_us(dns);
+	r.connect_us = http_us(conn - dns);
+	r.tls_us = tls > 0 ? http_us(tls - conn) : 0;
+	r.ttfb_us = http_us(ttfb);
+	worker_emit(h->w, &r);
+}
+
+/* Collect finished transfers and reuse their slots. */
+static void
+http_reap(struct http *h)
+{
+	CURLMsg		*m;
+	struct conn	*c;
+	int		 left;
+	uint64_t	 now;
+
+	while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		now = clock_now_ns();
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&c);
+		http_finish(h, c, m->data.result, now);
+		(void)http_start(h, c);
+	}
+}
+
+/* Stop now: every transfer in flight becomes an aborted result. */
+static void
+http_abort(struct http *h)
+{
+	int	 i;
+	uint64_t now = clock_now_ns();
+
+	for (i = 0; i < h->nconns; i++)
+		if (h->conns[i].busy)
+			http_finish(h, &h->conns[i], CURLE_ABORTED_BY_CALLBACK,
+			    now);
+}
+
+static void
+http_loop(struct http *h)
+{
+	struct epoll_event	 ev[64];
+	uint64_t		 now;
+	int			 i, n, running, timeout, flags;
+
+	while (h->active > 0) {
+		if (worker_interrupted()) {
+			http_abort(h);
+			break;
+		}
+		now = clock_now_ns();
+		timeout = TICK_MS;
+		if (h->timer_ns != 0) {
+			if (h->timer_ns <= now)
+				timeout = 0;
+			else if ((h->timer_ns - now) / NS_PER_MS < TICK_MS)
+				timeout = (h->timer_ns - now + NS_PER_MS - 1) /
+				    NS_PER_MS;
+		}
+		n = epoll_wait(h->epfd, ev, 64, timeout);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("epoll_wait");
+		}
+		for (i = 0; i < n; i++) {
+			flags = 0;
+			if (ev[i].events & EPOLLIN)
+				flags |= CURL_CSELECT_IN;
+			if (ev[i].events & EPOLLOUT)
+				flags |= CURL_CSELECT_OUT;
+			if (ev[i].events & (EPOLLERR | EPOLLHUP))
+				flags |= CURL_CSELECT_ERR;
+			curl_multi_socket_action(h->multi, ev[i].data.fd, flags,
+			    &running);
+		}
+		if (h->timer_ns != 0 && clock_now_ns() >= h->timer_ns) {
+			h->timer_ns = 0;
+			curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT,
+			    0, &running);
+		}
+		http_reap(h);
+		worker_tick(h->w);
+	}
+}
+
+/* Run a worker's share of HTTP requests; returns 0, or -1 on failure. */
+int
+http_run(struct worker *w)
+{
+	struct http		 h;
+	const struct config	*conf = w->conf;
+	struct curl_slist	*l;
+	size_t			 i;
+	int			 j;
+
+	/* Only workers initialise libcurl: its state must not cross fork(). */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatalx("curl_global_init failed");
+	worker_hello(w, http_version());
+
+	memset(&h, 0, sizeof(h));
+	h.w = w;
+	if ((h.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		fatal("epoll_create1");
+	if ((h.multi = curl_multi_init()) == NULL)
+		fatalx("curl_multi_init failed");
+	curl_multi_setopt(h.multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
+	curl_multi_setopt(h.multi, CURLMOPT_SOCKETDATA, &h);
+	curl_multi_setopt(h.multi, CURLMOPT_TIMERFUNCTION, http_on_timer);
+	curl_multi_setopt(h.multi, CURLMOPT_TIMERDATA, &h);
+	curl_multi_setopt(h.multi, CURLMOPT_MAXCONNECTS, (long)w->concurrency);
+
+	for (i = 0; i < conf->nheaders; i++) {
+		if ((l = curl_slist_append(h.headers, conf->headers[i])) ==
+		    NULL)
+			fatalx("curl_slist_append failed");
+		h.headers = l;
+	}
+	/* A body is sent at once: waiting for 100-continue costs a round trip. */
+	if (conf->data != NULL) {
+		if ((l = curl_slist_append(h.headers, "Expect:")) == NULL)
+			fatalx("curl_slist_append failed");
+		h.headers = l;
+	}
+
+	h.nconns = w->concurrency;
+	h.conns = xcalloc(h.nconns, sizeof(*h.conns));
+	for (j = 0; j < h.nconns; j++)
+		http_setup_easy(&h, &h.conns[j]);
+	for (j = 0; j < h.nconns; j++)
+		if (!http_start(&h, &h.conns[j]))
+			break;
+	http_loop(&h);
+
+	for (j = 0; j < h.nconns; j++)
+		curl_easy_cleanup(h.conns[j].easy);
+	curl_multi_cleanup(h.multi);
+	curl_slist_free_all(h.headers);
+	free(h.conns);
+	close(h.epfd);
+	curl_global_cleanup();
+	return (0);
+}

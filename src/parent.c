@@ -1,0 +1,436 @@
+/*
+ * The parent's side of a run: it forks the workers, each with its own pipe,
+ * and then only supervises. One poll loop reads the workers' frames and a
+ * self-pipe that carries signals; children are reaped with wait4() so their
+ * rusage is kept. At the end every ticket is accounted for.
+ */
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forkload.h"
+
+#define PARENT_BUFSIZE	(2 * MSG_MAX_LEN)
+#define PROGRESS_NS	(250 * NS_PER_MS)
+
+static int			 parent_sigpipe[2] = { -1, -1 };
+static int			 parent_interrupts;
+
+/* Runs in signal context: only hand the signal number to the poll loop. */
+static void
+parent_on_signal(int sig)
+{
+	unsigned char	 c = (unsigned char)sig;
+	int		 saved = errno;
+
+	(void)write(parent_sigpipe[1], &c, 1);
+	errno = saved;
+}
+
+/* Install the parent's signal handlers, which feed a self-pipe. */
+void
+parent_signals(void)
+{
+	struct sigaction	 sa;
+
+	/*
+	 * A self-pipe turns SIGCHLD, SIGINT and SIGTERM into poll events,
+	 * so all the work happens in the loop and none in signal context.
+	 */
+	if (pipe2(parent_sigpipe, O_NONBLOCK | O_CLOEXEC) == -1)
+		fatal("pipe2");
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = parent_on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* A closed stdout (jq quit early) must not kill the parent. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Return 1 once SIGINT or SIGTERM has asked the run to stop. */
+int
+parent_interrupted(void)
+{
+	return (parent_interrupts > 0);
+}
+
+/*
+ * Make room for need descriptors, raising the soft limit up to the hard
+ * one. Returns 0, or -1 when the hard limit is too low.
+ */
+int
+parent_raise_nofile(uint64_t need, const char **errstr)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		*errstr = "cannot read the open-file limit";
+		return (-1);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
+		return (0);
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return (0);
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		*errstr = "concurrency needs more open files than the hard "
+		    "limit (ulimit -Hn) allows";
+		return (-1);
+	}
+	rl.rlim_cur = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		*errstr = "cannot raise the open-file limit";
+		return (-1);
+	}
+	return (0);
+}
+
+static struct worker_info *
+parent_find(struct run *r, pid_t pid)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nworkers_total; i++)
+		if (r->workers[i].pid == pid)
+			return (&r->workers[i]);
+	return (NULL);
+}
+
+/* Cut off a worker that broke the protocol: kill it and drop its pipe. */
+static void
+parent_break(struct worker_info *wi, const char *why)
+{
+	log_warnx("worker %d (pid %ld): %s; killing it", wi->id,
+	    (long)wi->pid, why);
+	if (!wi->reaped)
+		kill(wi->pid, SIGKILL);
+	wi->status = WSTATUS_BROKEN;
+	if (wi->fd != -1) {
+		close(wi->fd);
+		wi->fd = -1;
+	}
+	wi->buflen = 0;
+}
+
+/* Apply one decoded frame; returns -1 when the worker must be cut off. */
+static int
+parent_frame(const struct config *conf, struct run *r, struct worker_info *wi,
+    const struct msg_hdr *hdr, const void *payload)
+{
+	struct msg_hello	 hello;
+	struct msg_done		 done;
+	struct msg_error	 err;
+	struct msg_results	 rh;
+	struct result		 res;
+	const unsigned char	*p = payload;
+	uint32_t		 i;
+
+	if (hdr->worker != (uint32_t)wi->id || hdr->pid != (uint32_t)wi->pid)
+		return (-1);
+	if (wi->done)
+		return (-1);
+	if (!wi->hello && hdr->type != MSG_HELLO && hdr->type != MSG_ERROR)
+		return (-1);
+	switch (hdr->type) {
+	case MSG_HELLO:
+		memcpy(&hello, payload, sizeof(hello));
+		if (wi->hello || hello.version != PROTO_VERSION)
+			return (-1);
+		hello.engine[sizeof(hello.engine) - 1] = '\0';
+		strlcpy(r->engine, hello.engine, sizeof(r->engine));
+		wi->hello = 1;
+		break;
+	case MSG_RESULTS:
+		memcpy(&rh, p, sizeof(rh));
+		for (i = 0; i < rh.count; i++) {
+			memcpy(&res, p + sizeof(rh) + i * sizeof(res),
+			    sizeof(res));
+			if (res.status >= STATUS_MAX)
+				return (-1);
+			stats_add(&r->stats, &res, &conf->expect);
+		}
+		wi->results += rh.count;
+		break;
+	case MSG_STARTED:
+		break;
+	case MSG_DONE:
+		memcpy(&done, payload, sizeof(done));
+		if (done.results != wi->results)
+			return (-1);
+		wi->done = 1;
+		break;
+	case MSG_ERROR:
+		memcpy(&err, payload, sizeof(err));
+		err.text[sizeof(err.text) - 1] = '\0';
+		strlcpy(wi->error, err.text, sizeof(wi->error));
+		log_warnx("%s", err.text);
+		break;
+	}
+	return (0);
+}
+
+/* Read what a worker wrote and apply every whole frame in it. */
+static void
+parent_read(const struct config *conf, struct run *r, struct worker_info *wi)
+{
+	struct msg_hdr	 hdr;
+	const void	*payload;
+	size_t		 used, off = 0;
+	ssize_t		 n;
+	int		 rv;
+
+	n = read(wi->fd, wi->buf + wi->buflen, PARENT_BUFSIZE - wi->buflen);
+	if (n == -1) {
+		if (errno == EINTR || errno == EAGAIN)
+			return;
+		fatal("read from worker %d", wi->id);
+	}
+	if (n == 0) {
+		/* EOF: a trailing partial frame died with the worker. */
+		close(wi->fd);
+		wi->fd = -1;
+		wi->buflen = 0;
+		return;
+	}
+	wi->buflen += n;
+	while ((rv = frame_get(wi->buf + off, wi->buflen - off, &hdr,
+	    &payload, &used)) == 1) {
+		if (parent_frame(conf, r, wi, &hdr, payload) == -1) {
+			parent_break(wi, "sent a bad frame");
+			return;
+		}
+		off += used;
+	}
+	if (rv == -1) {
+		parent_break(wi, "sent a corrupt frame");
+		return;
+	}
+	memmove(wi->buf, wi->buf + off, wi->buflen - off);
+	wi->buflen -= off;
+}
+
+/* Reap every child that has ended, keeping its status and rusage. */
+static void
+parent_reap(struct run *r, uint64_t start_ns)
+{
+	struct worker_info	*wi;
+	struct rusage		 ru;
+	pid_t			 pid;
+	int			 st;
+
+	while ((pid = wait4(-1, &st, WNOHANG, &ru)) > 0) {
+		if ((wi = parent_find(r, pid)) == NULL)
+			continue;
+		wi->reaped = 1;
+		wi->ru = ru;
+		wi->exit_us = (clock_now_ns() - start_ns) / NS_PER_US;
+		if (WIFSIGNALED(st)) {
+			wi->signal = WTERMSIG(st);
+			wi->core_dumped = WCOREDUMP(st) ? 1 : 0;
+			if (wi->status != WSTATUS_BROKEN)
+				wi->status = WSTATUS_SIGNALED;
+		} else {
+			wi->code = WEXITSTATUS(st);
+			if (wi->status != WSTATUS_BROKEN)
+				wi->status = WSTATUS_EXITED;
+		}
+	}
+	if (pid == -1 && errno != ECHILD && errno != EINTR)
+		fatal("wait4");
+}
+
+/* Send sig to every worker that is still running. */
+static void
+parent_kill_all(struct run *r, int sig)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nworkers_total; i++)
+		if (!r->workers[i].reaped)
+			kill(r->workers[i].pid, sig);
+}
+
+static void
+parent_signal_events(struct run *r, uint64_t start_ns)
+{
+	unsigned char	 sigs[64];
+	ssize_t		 n, i;
+
+	while ((n = read(parent_sigpipe[0], sigs, sizeof(sigs))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (sigs[i] == SIGCHLD)
+				continue;
+			/*
+			 * First SIGINT/SIGTERM: workers stop starting work
+			 * and report what they have. A second: kill them.
+			 */
+			parent_interrupts++;
+			r->interrupted = 1;
+			parent_kill_all(r, parent_interrupts == 1 ?
+			    SIGTERM : SIGKILL);
+		}
+	}
+	parent_reap(r, start_ns);
+}
+
+/* Fork worker i of n with its share of the concurrency. */
+static void
+parent_fork(const struct config *conf, struct run *r, struct shm *shm,
+    int id, int share, uint64_t start_ns)
+{
+	struct worker_info	*wi = &r->workers[id];
+	struct worker		*w;
+	int			 fds[2];
+	pid_t			 pid;
+
+	/* One pipe per worker: a dead worker is an EOF on its own pipe. */
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		fatal("pipe2");
+	/* Nothing buffered in stdio may be written twice. */
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid == 0) {
+		close(fds[0]);
+		w = xcalloc(1, sizeof(*w));
+		w->id = id;
+		w->fd = fds[1];
+		w->parent = getppid();
+		w->conf = conf;
+		w->concurrency = share;
+		w->shm = shm;
+		w->run_start_ns = start_ns;
+		w->deadline_ns = conf->duration_us == 0 ? 0 :
+		    start_ns + conf->duration_us * NS_PER_US;
+		worker_main(w);
+	}
+	close(fds[1]);
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) == -1)
+		fatal("fcntl");
+	wi->id = id;
+	wi->pid = pid;
+	wi->fd = fds[0];
+	wi->buf = xmalloc(PARENT_BUFSIZE);
+}
+
+/* Close the books: every ticket is ok, failed, lost or not run. */
+static void
+parent_account(const struct config *conf, struct run *r, struct shm *shm,
+    uint64_t start_ns, uint64_t end_ns)
+{
+	uint64_t	 claimed, delivered;
+	int		 deadline_hit;
+
+	claimed = shm_claimed(shm);
+	delivered = r->stats.results;
+	deadline_hit = conf->duration_us != 0 &&
+	    end_ns - start_ns >= conf->duration_us * NS_PER_US;
+	r->ok = r->stats.ok;
+	r->failed = r->stats.failed;
+	r->lost = claimed > delivered ? claimed - delivered : 0;
+	r->not_run = 0;
+	if (shm->limit != UINT64_MAX && !r->interrupted && !deadline_hit)
+		r->not_run = shm->limit - claimed;
+	r->issued = r->ok + r->failed + r->lost + r->not_run;
+	r->duration_us = (end_ns - start_ns) / NS_PER_US;
+}
+
+/*
+ * Run the configured work at one concurrency level and fill in r. Returns
+ * 0; system failures are fatal.
+ */
+int
+parent_run(const struct config *conf, int concurrency, struct run *r)
+{
+	struct pollfd		*pfd;
+	struct worker_info	*wi;
+	struct shm		*shm;
+	sigset_t		 block, old;
+	uint64_t		 start_ns, now, last_progress = 0, limit;
+	size_t			 i, npfd, live;
+	int			 nw, share, progress;
+
+	run_init(r, concurrency);
+	nw = config_workers(conf, concurrency);
+	r->nworkers = nw;
+	r->nworkers_total = nw;
+	r->workers = xcalloc(nw, sizeof(*r->workers));
+	limit = conf->duration_us != 0 && !conf->requests_set ?
+	    UINT64_MAX : conf->requests;
+	shm = shm_new(nw, limit);
+	progress = !conf->quiet && isatty(STDERR_FILENO);
+
+	/*
+	 * Hold signals while forking: a child must install its own handlers
+	 * before a SIGTERM from us can reach it, and the parent's handlers
+	 * must never run in a child.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	start_ns = clock_now_ns();
+	for (i = 0; i < (size_t)nw; i++) {
+		share = concurrency / nw + ((int)i < concurrency % nw);
+		parent_fork(conf, r, shm, (int)i, share, start_ns);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	pfd = xcalloc(nw + 1, sizeof(*pfd));
+	for (;;) {
+		npfd = 0;
+		pfd[npfd].fd = parent_sigpipe[0];
+		pfd[npfd++].events = POLLIN;
+		live = 0;
+		for (i = 0; i < r->nworkers_total; i++) {
+			wi = &r->workers[i];
+			if (wi->fd != -1) {
+				pfd[npfd].fd = wi->fd;
+				pfd[npfd++].events = POLLIN;
+			}
+			if (wi->fd != -1 || !wi->reaped)
+				live++;
+		}
+		if (live == 0)
+			break;
+		if (poll(pfd, npfd, progress ? 100 : 1000) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (pfd[0].revents & POLLIN)
+			parent_signal_events(r, start_ns);
+		for (i = 1; i < npfd; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			for (wi = r->workers; wi->fd != pfd[i].fd; wi++)
+				;
+			parent_read(conf, r, wi);
+		}
+		/* A SIGCHLD may have been taken by an earlier run's wait. */
+		parent_reap(r, start_ns);
+		now = clock_now_ns();
+		if (progress && now - last_progress >= PROGRESS_NS) {
+			summary_progress(r, limit, (now - start_ns) / NS_PER_US,
+			    0);
+			last_progress = now;
+		}
+	}
+	if (progress)
+		summary_progress(r, limit, 0, 1);
+	free(pfd);
+	parent_account(conf, r, shm, start_ns, clock_now_ns());
+	shm_free(shm);
+	return (0);
+}

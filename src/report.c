@@ -1,0 +1,366 @@
+/*
+ * The JSON report (schema forkload-report/1, doc/report.schema.json). This
+ * is the only file that builds json_t. Times are integer microseconds, so
+ * reports and golden files stay stable; the file is written atomically.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "forkload.h"
+
+#define REPORT_SCHEMA	"forkload-report/1"
+
+static json_t *
+report_uint(uint64_t v)
+{
+	return (json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
+}
+
+static json_t *
+report_round(double v)
+{
+	return (json_integer((json_int_t)llround(v)));
+}
+
+static json_t *
+report_strings(char *const *v, size_t n, int redact)
+{
+	json_t	*a = json_array();
+	char	*red;
+	size_t	 i, len;
+
+	for (i = 0; i < n; i++) {
+		if (redact && config_redacted(v[i])) {
+			len = strcspn(v[i], ":");
+			xasprintf(&red, "%.*s: REDACTED", (int)len, v[i]);
+			json_array_append_new(a, json_string(red));
+			free(red);
+		} else
+			json_array_append_new(a, json_string(v[i]));
+	}
+	return (a);
+}
+
+static json_t *
+report_config(const struct config *c)
+{
+	json_t	*o = json_object(), *sweep;
+	size_t	 i;
+
+	json_object_set_new(o, "urls", report_strings(c->urls, c->nurls, 0));
+	json_object_set_new(o, "requests", c->duration_us != 0 &&
+	    !c->requests_set ? json_null() : report_uint(c->requests));
+	json_object_set_new(o, "duration_us", c->duration_us == 0 ?
+	    json_null() : report_uint(c->duration_us));
+	json_object_set_new(o, "concurrency", json_integer(c->concurrency));
+	sweep = json_null();
+	if (c->nsweep > 0) {
+		sweep = json_array();
+		for (i = 0; i < c->nsweep; i++)
+			json_array_append_new(sweep, json_integer(c->sweep[i]));
+	}
+	json_object_set_new(o, "sweep", sweep);
+	json_object_set_new(o, "workers", c->workers == 0 ? json_null() :
+	    json_integer(c->workers));
+	json_object_set_new(o, "method", json_string(c->method));
+	json_object_set_new(o, "headers",
+	    report_strings(c->headers, c->nheaders, 1));
+	json_object_set_new(o, "body_bytes", c->data == NULL ? json_null() :
+	    report_uint(c->datalen));
+	json_object_set_new(o, "timeout_us", report_uint(c->timeout_us));
+	json_object_set_new(o, "connect_timeout_us",
+	    c->connect_timeout_us == 0 ? json_null() :
+	    report_uint(c->connect_timeout_us));
+	json_object_set_new(o, "http2", json_boolean(c->http2));
+	json_object_set_new(o, "insecure", json_boolean(c->insecure));
+	json_object_set_new(o, "keepalive", json_boolean(!c->no_keepalive));
+	json_object_set_new(o, "expect_status", json_string(c->expect_str));
+	json_object_set_new(o, "max_errors", json_string(c->max_errors_str));
+	json_object_set_new(o, "allow_crashes", json_integer(c->allow_crashes));
+	return (o);
+}
+
+static json_t *
+report_latency(const struct hist *h)
+{
+	json_t		*o = json_object(), *hist = json_array(), *pair;
+	static const struct {
+		const char	*name;
+		double		 p;
+	} pct[] = {
+		{ "p50", 50 }, { "p90", 90 }, { "p95", 95 }, { "p99", 99 },
+		{ "p999", 99.9 }
+	};
+	uint64_t	 value, count;
+	size_t		 i, iter = 0;
+
+	json_object_set_new(o, "min", report_uint(hist_min(h)));
+	json_object_set_new(o, "mean", report_round(hist_mean(h)));
+	json_object_set_new(o, "stdev", report_round(hist_stdev(h)));
+	for (i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
+		json_object_set_new(o, pct[i].name,
+		    report_uint(hist_percentile(h, pct[i].p)));
+	json_object_set_new(o, "max", report_uint(hist_max(h)));
+	/* Sparse [[value, count], ...]: enough to merge reports exactly. */
+	while (hist_next(h, &iter, &value, &count)) {
+		pair = json_array();
+		json_array_append_new(pair, report_uint(value));
+		json_array_append_new(pair, report_uint(count));
+		json_array_append_new(hist, pair);
+	}
+	json_object_set_new(o, "histogram", hist);
+	return (o);
+}
+
+static json_t *
+report_phases(const struct stats *s)
+{
+	static const char *name[PHASE_MAX] = { "dns", "connect", "tls",
+	    "ttfb" };
+	json_t	*o = json_object(), *p;
+	int	 i;
+
+	for (i = 0; i < PHASE_MAX; i++) {
+		p = json_object();
+		json_object_set_new(p, "mean",
+		    report_round(hist_mean(s->phase[i])));
+		json_object_set_new(p, "p50",
+		    report_uint(hist_percentile(s->phase[i], 50)));
+		json_object_set_new(p, "p99",
+		    report_uint(hist_percentile(s->phase[i], 99)));
+		json_object_set_new(o, name[i], p);
+	}
+	return (o);
+}
+
+static json_t *
+report_counts(const struct stats *s, int errors)
+{
+	json_t		*o = json_object();
+	const char	*name;
+	char		 key[32];
+	size_t		 i;
+
+	if (!errors) {
+		for (i = 0; i < STATUS_MAX; i++) {
+			if (s->status[i] == 0)
+				continue;
+			snprintf(key, sizeof(key), "%zu", i);
+			json_object_set_new(o, key, report_uint(s->status[i]));
+		}
+		return (o);
+	}
+	for (i = 0; i < s->nerrors; i++) {
+		if ((name = http_error_name(s->errors[i].code)) == NULL) {
+			snprintf(key, sizeof(key), "CODE_%d",
+			    s->errors[i].code);
+			name = key;
+		}
+		json_object_set_new(o, name, report_uint(s->errors[i].count));
+	}
+	return (o);
+}
+
+static json_t *
+report_tv_us(const struct timeval *tv)
+{
+	return (report_uint((uint64_t)tv->tv_sec * US_PER_SEC +
+	    (uint64_t)tv->tv_usec));
+}
+
+static json_t *
+report_workers(const struct run *r, int crashes)
+{
+	const struct worker_info *w;
+	json_t			*a = json_array(), *o, *e;
+	char			 sig[32];
+	size_t			 i;
+
+	for (i = 0; i < r->nworkers_total; i++) {
+		w = &r->workers[i];
+		if (crashes && !run_is_crash(w))
+			continue;
+		o = json_object();
+		if (crashes) {
+			json_object_set_new(o, "worker", json_integer(w->id));
+			json_object_set_new(o, "pid", json_integer(w->pid));
+			json_object_set_new(o, "signal",
+			    w->status == WSTATUS_SIGNALED ? json_string(
+			    run_signame(w->signal, sig, sizeof(sig))) :
+			    json_null());
+			json_object_set_new(o, "exit_code",
+			    w->status == WSTATUS_EXITED ?
+			    json_integer(w->code) : json_null());
+			json_object_set_new(o, "core_dumped",
+			    json_boolean(w->core_dumped));
+			json_object_set_new(o, "results_delivered",
+			    report_uint(w->results));
+			json_object_set_new(o, "at_us", report_uint(w->exit_us));
+			json_object_set_new(o, "reason", json_string(
+			    w->status == WSTATUS_BROKEN ? "broken" :
+			    w->status == WSTATUS_SIGNALED ? "signaled" :
+			    "exited"));
+			json_array_append_new(a, o);
+			continue;
+		}
+		json_object_set_new(o, "id", json_integer(w->id));
+		json_object_set_new(o, "pid", json_integer(w->pid));
+		json_object_set_new(o, "results", report_uint(w->results));
+		e = json_object();
+		json_object_set_new(e, "status",
+		    json_string(run_wstatus_name(w->status)));
+		json_object_set_new(e, "code", w->status == WSTATUS_EXITED ?
+		    json_integer(w->code) : json_null());
+		json_object_set_new(e, "signal", w->signal != 0 ?
+		    json_integer(w->signal) : json_null());
+		json_object_set_new(e, "core_dumped",
+		    json_boolean(w->core_dumped));
+		json_object_set_new(o, "exit", e);
+		json_object_set_new(o, "cpu_user_us",
+		    report_tv_us(&w->ru.ru_utime));
+		json_object_set_new(o, "cpu_sys_us",
+		    report_tv_us(&w->ru.ru_stime));
+		json_object_set_new(o, "max_rss_kb",
+		    json_integer(w->ru.ru_maxrss));
+		json_array_append_new(a, o);
+	}
+	return (a);
+}
+
+static json_t *
+report_run(const struct run *r)
+{
+	json_t	*o = json_object(), *req = json_object(), *b = json_object();
+	double	 rps = 0;
+
+	json_object_set_new(o, "concurrency", json_integer(r->concurrency));
+	json_object_set_new(req, "issued", report_uint(r->issued));
+	json_object_set_new(req, "ok", report_uint(r->ok));
+	json_object_set_new(req, "failed", report_uint(r->failed));
+	json_object_set_new(req, "lost", report_uint(r->lost));
+	json_object_set_new(req, "not_run", report_uint(r->not_run));
+	json_object_set_new(o, "requests", req);
+	json_object_set_new(o, "duration_us", report_uint(r->duration_us));
+	if (r->duration_us > 0)
+		rps = (double)r->stats.results * US_PER_SEC / r->duration_us;
+	json_object_set_new(o, "throughput_rps",
+	    json_real(round(rps * 100) / 100));
+	json_object_set_new(o, "latency_us", report_latency(r->stats.latency));
+	json_object_set_new(o, "status_codes", report_counts(&r->stats, 0));
+	json_object_set_new(o, "errors", report_counts(&r->stats, 1));
+	json_object_set_new(b, "in", report_uint(r->stats.bytes_in));
+	json_object_set_new(b, "out", report_uint(r->stats.bytes_out));
+	json_object_set_new(o, "bytes", b);
+	json_object_set_new(o, "phases_us", report_phases(&r->stats));
+	json_object_set_new(o, "workers", report_workers(r, 0));
+	json_object_set_new(o, "crashes", report_workers(r, 1));
+	return (o);
+}
+
+static json_t *
+report_build(const struct report *rep)
+{
+	json_t	*o = json_object(), *tool = json_object(), *runs, *v;
+	size_t	 i;
+
+	json_object_set_new(o, "schema", json_string(REPORT_SCHEMA));
+	json_object_set_new(tool, "name", json_string("forkload"));
+	json_object_set_new(tool, "version", json_string(rep->version));
+	json_object_set_new(tool, "libcurl", rep->libcurl != NULL &&
+	    *rep->libcurl != '\0' ? json_string(rep->libcurl) : json_null());
+	json_object_set_new(o, "tool", tool);
+	json_object_set_new(o, "config", report_config(rep->conf));
+	json_object_set_new(o, "started_at", json_string(rep->started_at));
+	json_object_set_new(o, "finished_at", json_string(rep->finished_at));
+	json_object_set_new(o, "interrupted", json_boolean(rep->interrupted));
+	runs = json_array();
+	for (i = 0; i < rep->nruns; i++)
+		json_array_append_new(runs, report_run(&rep->runs[i]));
+	json_object_set_new(o, "runs", runs);
+	v = json_object();
+	json_object_set_new(v, "passed", json_boolean(rep->verdict->passed));
+	json_object_set_new(v, "exit_code",
+	    json_integer(rep->verdict->exit_code));
+	json_object_set_new(v, "reasons", report_strings(rep->verdict->reasons,
+	    rep->verdict->nreasons, 0));
+	json_object_set_new(o, "verdict", v);
+	return (o);
+}
+
+/* Return the report as a JSON text ending in a newline; caller frees. */
+char *
+report_dump(const struct report *rep)
+{
+	json_t	*o;
+	char	*s, *out;
+
+	o = report_build(rep);
+	s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS |
+	    JSON_REAL_PRECISION(15));
+	json_decref(o);
+	if (s == NULL)
+		fatalx("json_dumps failed");
+	xasprintf(&out, "%s\n", s);
+	free(s);
+	return (out);
+}
+
+/*
+ * Write the report to path through a temporary file in the same directory
+ * and rename(), so a reader never sees half a report. Returns 0, or -1
+ * with errno set.
+ */
+int
+report_write(const struct report *rep, const char *path)
+{
+	char	*text, *tmp, *copy;
+	size_t	 len, off = 0;
+	ssize_t	 n;
+	int	 fd, saved;
+
+	copy = xstrdup(path);
+	xasprintf(&tmp, "%s/.%s.XXXXXX", dirname(copy), basename((char *)path));
+	free(copy);
+	if ((fd = mkstemp(tmp)) == -1) {
+		free(tmp);
+		return (-1);
+	}
+	text = report_dump(rep);
+	len = strlen(text);
+	while (off < len) {
+		if ((n = write(fd, text + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += n;
+	}
+	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1 || close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	free(text);
+	free(tmp);
+	return (0);
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(text);
+	free(tmp);
+	errno = saved;
+	return (-1);
+}

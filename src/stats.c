@@ -1,0 +1,120 @@
+/*
+ * Aggregation of per-request results into totals: outcome counts, status
+ * codes, errors by code, bytes and the latency and phase histograms. The
+ * parent keeps one per run; stats merge exactly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "forkload.h"
+
+/* Prepare empty totals. */
+void
+stats_init(struct stats *s)
+{
+	int	 i;
+
+	memset(s, 0, sizeof(*s));
+	s->latency = hist_new();
+	for (i = 0; i < PHASE_MAX; i++)
+		s->phase[i] = hist_new();
+}
+
+/* Free what the totals own. */
+void
+stats_free(struct stats *s)
+{
+	int	 i;
+
+	hist_free(s->latency);
+	for (i = 0; i < PHASE_MAX; i++)
+		hist_free(s->phase[i]);
+	free(s->errors);
+	memset(s, 0, sizeof(*s));
+}
+
+static void
+stats_error_add(struct stats *s, int32_t code, uint64_t n)
+{
+	size_t	 i;
+
+	/* Few distinct codes occur in a run, so a short array does. */
+	for (i = 0; i < s->nerrors; i++) {
+		if (s->errors[i].code == code) {
+			s->errors[i].count += n;
+			return;
+		}
+	}
+	s->errors = xreallocarray(s->errors, s->nerrors + 1,
+	    sizeof(*s->errors));
+	s->errors[s->nerrors].code = code;
+	s->errors[s->nerrors].count = n;
+	s->nerrors++;
+}
+
+/*
+ * Count one result. It is ok when the engine saw no error and the status
+ * is expected (exec and plugin tasks have no status and need none).
+ * Latency and phases are recorded only for results that got a response,
+ * so a refused connection does not pass for a fast request.
+ */
+void
+stats_add(struct stats *s, const struct result *r,
+    const struct statusset *expect)
+{
+	int	 good;
+
+	s->results++;
+	s->bytes_in += r->bytes_in;
+	s->bytes_out += r->bytes_out;
+	if (r->status > 0 && r->status < STATUS_MAX)
+		s->status[r->status]++;
+	if (r->error != 0)
+		stats_error_add(s, r->error, 1);
+	good = r->error == 0 &&
+	    (r->status == 0 || expect == NULL || status_match(expect, r->status));
+	if (good)
+		s->ok++;
+	else
+		s->failed++;
+	if (r->error != 0)
+		return;
+	hist_record(s->latency, (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
+	hist_record(s->phase[PHASE_DNS], r->dns_us);
+	hist_record(s->phase[PHASE_CONNECT], r->connect_us);
+	hist_record(s->phase[PHASE_TLS], r->tls_us);
+	hist_record(s->phase[PHASE_TTFB], r->ttfb_us);
+}
+
+/* Add the totals of src into dst, exactly. */
+void
+stats_merge(struct stats *dst, const struct stats *src)
+{
+	size_t	 i;
+
+	dst->results += src->results;
+	dst->ok += src->ok;
+	dst->failed += src->failed;
+	dst->bytes_in += src->bytes_in;
+	dst->bytes_out += src->bytes_out;
+	for (i = 0; i < STATUS_MAX; i++)
+		dst->status[i] += src->status[i];
+	for (i = 0; i < src->nerrors; i++)
+		stats_error_add(dst, src->errors[i].code, src->errors[i].count);
+	hist_merge(dst->latency, src->latency);
+	for (i = 0; i < PHASE_MAX; i++)
+		hist_merge(dst->phase[i], src->phase[i]);
+}
+
+/* Return how many responses had a status outside the expected set. */
+uint64_t
+stats_status_failed(const struct stats *s, const struct statusset *expect)
+{
+	uint64_t	 n = 0;
+	size_t		 i;
+
+	for (i = 1; i < STATUS_MAX; i++)
+		if (s->status[i] != 0 && !status_match(expect, i))
+			n += s->status[i];
+	return (n);
+}

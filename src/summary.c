@@ -1,0 +1,130 @@
+/*
+ * The human summary, laid out like wrk's and hey's: requests, rate, the
+ * latency table, status codes, errors, and one line per worker that did not
+ * end cleanly; then the verdict, like pytest's. Also the live progress line.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "forkload.h"
+
+static void
+summary_lat(char *buf, size_t len, uint64_t us)
+{
+	units_format_duration(buf, len, us);
+}
+
+static void
+summary_run(FILE *f, const struct report *rep, const struct run *r)
+{
+	const struct stats	*s = &r->stats;
+	const struct hist	*h = s->latency;
+	const char		*name;
+	char			 a[32], b[32], c[32], d[32], how[128];
+	double			 rps = 0;
+	size_t			 i;
+	int			 first;
+
+	if (r->duration_us > 0)
+		rps = (double)s->results * US_PER_SEC / r->duration_us;
+	units_format_duration(a, sizeof(a), r->duration_us);
+	fprintf(f, "Concurrency %d, %d worker%s, %s\n", r->concurrency,
+	    r->nworkers, r->nworkers == 1 ? "" : "s", a);
+	fprintf(f, "  Requests:  %llu issued, %llu ok, %llu failed, "
+	    "%llu lost, %llu not run\n", (unsigned long long)r->issued,
+	    (unsigned long long)r->ok, (unsigned long long)r->failed,
+	    (unsigned long long)r->lost, (unsigned long long)r->not_run);
+	fprintf(f, "  Rate:      %.2f req/s, %llu bytes in, %llu bytes out\n",
+	    rps, (unsigned long long)s->bytes_in,
+	    (unsigned long long)s->bytes_out);
+	if (hist_count(h) > 0) {
+		summary_lat(a, sizeof(a), hist_min(h));
+		summary_lat(b, sizeof(b), (uint64_t)(hist_mean(h) + 0.5));
+		summary_lat(c, sizeof(c), (uint64_t)(hist_stdev(h) + 0.5));
+		summary_lat(d, sizeof(d), hist_max(h));
+		fprintf(f, "  Latency:   min %s, mean %s, stdev %s, max %s\n",
+		    a, b, c, d);
+		summary_lat(a, sizeof(a), hist_percentile(h, 50));
+		summary_lat(b, sizeof(b), hist_percentile(h, 90));
+		summary_lat(c, sizeof(c), hist_percentile(h, 99));
+		summary_lat(d, sizeof(d), hist_percentile(h, 99.9));
+		fprintf(f, "             p50 %s, p90 %s, p99 %s, p99.9 %s\n",
+		    a, b, c, d);
+	}
+	first = 1;
+	for (i = 0; i < STATUS_MAX; i++) {
+		if (s->status[i] == 0)
+			continue;
+		fprintf(f, "%s%zu: %llu%s", first ? "  Status:    " : ", ", i,
+		    (unsigned long long)s->status[i],
+		    status_match(&rep->conf->expect, i) ? "" : " (unexpected)");
+		first = 0;
+	}
+	if (!first)
+		fputc('\n', f);
+	for (i = 0; i < s->nerrors; i++) {
+		name = http_error_name(s->errors[i].code);
+		if (name != NULL)
+			fprintf(f, "%s%s: %llu", i == 0 ? "  Errors:    " :
+			    ", ", name, (unsigned long long)s->errors[i].count);
+		else
+			fprintf(f, "%sCODE_%d: %llu", i == 0 ? "  Errors:    " :
+			    ", ", s->errors[i].code,
+			    (unsigned long long)s->errors[i].count);
+	}
+	if (s->nerrors > 0)
+		fputc('\n', f);
+	for (i = 0; i < r->nworkers_total; i++) {
+		if (!run_is_crash(&r->workers[i]))
+			continue;
+		fprintf(f, "  Worker %d (pid %ld): %s, %llu results delivered\n",
+		    r->workers[i].id, (long)r->workers[i].pid,
+		    run_describe_exit(&r->workers[i], how, sizeof(how)),
+		    (unsigned long long)r->workers[i].results);
+	}
+}
+
+/* Print the human summary of a report. */
+void
+summary_print(FILE *f, const struct report *rep)
+{
+	const struct verdict	*v = rep->verdict;
+	size_t			 i;
+
+	fprintf(f, "forkload %s: %s %s%s\n", rep->version, rep->conf->method,
+	    rep->conf->urls[0], rep->conf->nurls > 1 ? " (and more)" : "");
+	for (i = 0; i < rep->nruns; i++)
+		summary_run(f, rep, &rep->runs[i]);
+	fprintf(f, "Verdict: %s\n", v->passed ? "PASSED" : "FAILED");
+	for (i = 0; i < v->nreasons; i++)
+		fprintf(f, "  %s\n", v->reasons[i]);
+	fflush(f);
+}
+
+/*
+ * Draw the progress line on stderr, a terminal: results so far against the
+ * total when it is known. With last set, clear the line.
+ */
+void
+summary_progress(const struct run *r, uint64_t total, uint64_t elapsed_us,
+    int last)
+{
+	char	 t[32];
+
+	if (last) {
+		fprintf(stderr, "\r\033[K");
+		fflush(stderr);
+		return;
+	}
+	units_format_duration(t, sizeof(t), elapsed_us);
+	if (total != UINT64_MAX)
+		fprintf(stderr, "\r\033[Kc=%d  %llu/%llu  errors %llu  %s",
+		    r->concurrency, (unsigned long long)r->stats.results,
+		    (unsigned long long)total,
+		    (unsigned long long)r->stats.failed, t);
+	else
+		fprintf(stderr, "\r\033[Kc=%d  %llu done  errors %llu  %s",
+		    r->concurrency, (unsigned long long)r->stats.results,
+		    (unsigned long long)r->stats.failed, t);
+	fflush(stderr);
+}

@@ -1,0 +1,205 @@
+/*
+ * A worker process: it cuts itself loose from the parent's state, runs its
+ * share of the work through an engine, and streams results to the parent
+ * in batches over its pipe. It leaves with _exit() so that it never flushes
+ * stdio buffers it inherited from the parent.
+ */
+#include <sys/prctl.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forkload.h"
+
+#define FLUSH_NS	(50 * NS_PER_MS)	/* DESIGN.md section 3 */
+
+static volatile sig_atomic_t	 worker_stop;
+static struct worker		*worker_self;
+
+static void
+worker_on_term(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+}
+
+/* Send a fatal message to the parent before the worker exits. */
+static void
+worker_fatal_hook(const char *line)
+{
+	struct msg_error	 e;
+
+	if (worker_self == NULL)
+		return;
+	memset(&e, 0, sizeof(e));
+	strlcpy(e.text, line, sizeof(e.text));
+	(void)frame_send(worker_self->fd, MSG_ERROR, worker_self->id, &e,
+	    sizeof(e));
+}
+
+/* Write one frame or leave: a worker whose parent is gone must stop. */
+static void
+worker_send(struct worker *w, uint32_t type, const void *p, size_t len)
+{
+	if (frame_send(w->fd, type, w->id, p, len) == -1)
+		_exit(errno == EPIPE ? EXIT_INTERRUPTED : EXIT_SYSTEM);
+}
+
+static void
+worker_flush(struct worker *w)
+{
+	uint32_t	 n = w->batch.hdr.count;
+
+	if (n == 0)
+		return;
+	worker_send(w, MSG_RESULTS, &w->batch,
+	    sizeof(w->batch.hdr) + n * sizeof(w->batch.r[0]));
+	w->sent += n;
+	w->batch.hdr.count = 0;
+	w->last_flush_ns = clock_now_ns();
+}
+
+/*
+ * Put the process in a known state: default signals, no inherited file
+ * descriptors but the result pipe (as fd 3), and death with the parent.
+ */
+static void
+worker_setup(struct worker *w)
+{
+	struct sigaction	 sa;
+	sigset_t		 all;
+	int			 sig, fd;
+
+	/* The parent's handlers write to its self-pipe: never run them here. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		(void)sigaction(sig, &sa, NULL);
+	/*
+	 * A dead parent shows up as EPIPE, not a signal. Ctrl-C reaches the
+	 * whole process group; the parent decides and sends SIGTERM.
+	 */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = worker_on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * The parent blocked signals around fork(), so a SIGTERM sent to stop
+	 * the run early waits until the handler above is in place.
+	 */
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+
+	/* Only the parent prints: stdin and stdout go to /dev/null. */
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	/*
+	 * Keep stderr for sanitizer reports only. Close every other inherited
+	 * descriptor, above all the other workers' pipes, or the parent
+	 * would never see EOF from a worker that died.
+	 */
+	if (w->fd != 3) {
+		if (dup2(w->fd, 3) == -1)
+			_exit(EXIT_SYSTEM);
+		w->fd = 3;
+	}
+	closefrom(4);
+
+	/* A load generator must not outlive the parent that watches it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		_exit(EXIT_SYSTEM);
+	if (getppid() != w->parent)
+		_exit(EXIT_SYSTEM);
+}
+
+/* Run a worker to the end of its share; never returns. */
+void
+worker_main(struct worker *w)
+{
+	struct msg_done	 done;
+	char		 role[32];
+	int		 rv;
+
+	worker_setup(w);
+	snprintf(role, sizeof(role), "worker %d", w->id);
+	log_init(role, 1);
+	worker_self = w;
+	log_set_fatal_hook(worker_fatal_hook);
+	setproctitle("worker %d", w->id);
+
+	w->batch.hdr.count = 0;
+	w->batch.hdr.pad = 0;
+	w->last_flush_ns = clock_now_ns();
+	rv = http_run(w);
+	worker_flush(w);
+	if (rv == -1)
+		_exit(EXIT_SYSTEM);
+	memset(&done, 0, sizeof(done));
+	done.results = w->sent;
+	worker_send(w, MSG_DONE, &done, sizeof(done));
+	_exit(0);
+}
+
+/* Send HELLO with the protocol version and the engine's version. */
+void
+worker_hello(struct worker *w, const char *engine)
+{
+	struct msg_hello	 h;
+
+	memset(&h, 0, sizeof(h));
+	h.version = PROTO_VERSION;
+	strlcpy(h.engine, engine, sizeof(h.engine));
+	worker_send(w, MSG_HELLO, &h, sizeof(h));
+}
+
+/* Return 1 when the worker must start nothing new. */
+int
+worker_stopping(struct worker *w)
+{
+	if (worker_stop)
+		return (1);
+	return (w->deadline_ns != 0 && clock_now_ns() >= w->deadline_ns);
+}
+
+/* Return 1 when the parent asked the worker to stop now. */
+int
+worker_interrupted(void)
+{
+	return (worker_stop != 0);
+}
+
+/* Claim the next task; returns 1 with *seq set, or 0 when done. */
+int
+worker_claim(struct worker *w, uint64_t *seq)
+{
+	if (worker_stopping(w))
+		return (0);
+	return (shm_claim(w->shm, w->id, seq));
+}
+
+/* Queue a result; a full batch goes to the parent at once. */
+void
+worker_emit(struct worker *w, const struct result *r)
+{
+	w->batch.r[w->batch.hdr.count++] = *r;
+	if (w->batch.hdr.count == MSG_RESULTS_MAX)
+		worker_flush(w);
+}
+
+/* Flush a batch that has waited 50 ms; engines call this from their loop. */
+void
+worker_tick(struct worker *w)
+{
+	if (w->batch.hdr.count > 0 &&
+	    clock_now_ns() - w->last_flush_ns >= FLUSH_NS)
+		worker_flush(w);
+}
