@@ -60,8 +60,8 @@ int		 units_duration(const char *, uint64_t *, const char **);
 int		 units_count(const char *, long long, long long, long long *,
 		    const char **);
 int		 units_limit(const char *, uint64_t *, double *, const char **);
-int		 units_list(const char *, long long, long long, int **, size_t *,
-		    const char **);
+int		 units_list(const char *, long long, long long, int **,
+		    size_t *, const char **);
 void		 units_format_duration(char *, size_t, uint64_t);
 
 /* status.c */
@@ -85,7 +85,8 @@ uint64_t	 hist_max(const struct hist *);
 double		 hist_mean(const struct hist *);
 double		 hist_stdev(const struct hist *);
 uint64_t	 hist_percentile(const struct hist *, double);
-int		 hist_next(const struct hist *, size_t *, uint64_t *, uint64_t *);
+int		 hist_next(const struct hist *, size_t *, uint64_t *,
+		    uint64_t *);
 uint64_t	 hist_highest(void);
 
 /* frame.c */
@@ -95,7 +96,9 @@ int		 frame_send(int, uint32_t, uint32_t, const void *, size_t);
 size_t		 frame_payload_size(uint32_t, const void *, size_t);
 
 /* config.c */
+struct worker;
 struct config {
+	int		(*engine)(struct worker *);	/* NULL: HTTP */
 	char		**urls;
 	size_t		  nurls;
 	uint64_t	  requests;	/* 0: unbounded (duration only) */
@@ -130,8 +133,10 @@ struct config {
 void		 config_init(struct config *);
 void		 config_free(struct config *);
 int		 config_add_url(struct config *, const char *, const char **);
-int		 config_add_header(struct config *, const char *, const char **);
-int		 config_set_method(struct config *, const char *, const char **);
+int		 config_add_header(struct config *, const char *,
+		    const char **);
+int		 config_set_method(struct config *, const char *,
+		    const char **);
 int		 config_check_output(const char *, const char **);
 int		 config_redacted(const char *);
 int		 config_workers(const struct config *, int);
@@ -238,7 +243,7 @@ const char	*http_version(void);
 /* worker.c */
 struct worker_batch {
 	struct msg_results	 hdr;
-	struct result		 r[MSG_RESULTS_MAX];	/* follows hdr directly */
+	struct result		 r[MSG_RESULTS_MAX];	/* right after hdr */
 };
 struct worker {
 	int			 id;

@@ -30,7 +30,7 @@ struct msg_hdr {
 struct msg_hello {
 	uint32_t	version;
 	uint32_t	pad;
-	char		engine[56];	/* e.g. the libcurl version; NUL-ended */
+	char		engine[56];	/* engine version, NUL-ended */
 };
 
 /* One finished request or task. Times are ns since the run started. */

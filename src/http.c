@@ -176,11 +176,20 @@ http_on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
 		ev.events |= EPOLLIN;
 	if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
 		ev.events |= EPOLLOUT;
+	/*
+	 * A descriptor number can come back for a new socket before curl
+	 * says REMOVE for the old one, so ADD and MOD each fall back on the
+	 * other.
+	 */
 	if (sockp == NULL) {
-		if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, s, &ev) == -1)
+		if (epoll_ctl(h->epfd, EPOLL_CTL_ADD, s, &ev) == -1 &&
+		    (errno != EEXIST ||
+		    epoll_ctl(h->epfd, EPOLL_CTL_MOD, s, &ev) == -1))
 			fatal("epoll_ctl add");
 		curl_multi_assign(h->multi, s, h);
-	} else if (epoll_ctl(h->epfd, EPOLL_CTL_MOD, s, &ev) == -1)
+	} else if (epoll_ctl(h->epfd, EPOLL_CTL_MOD, s, &ev) == -1 &&
+	    (errno != ENOENT ||
+	    epoll_ctl(h->epfd, EPOLL_CTL_ADD, s, &ev) == -1))
 		fatal("epoll_ctl mod");
 	return (0);
 }
@@ -326,7 +335,8 @@ http_reap(struct http *h)
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		now = clock_now_ns();
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&c);
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+		    (char **)&c);
 		http_finish(h, c, m->data.result, now);
 		(void)http_start(h, c);
 	}
@@ -426,7 +436,7 @@ http_run(struct worker *w)
 			fatalx("curl_slist_append failed");
 		h.headers = l;
 	}
-	/* A body is sent at once: waiting for 100-continue costs a round trip. */
+	/* Send a body at once: waiting for 100-continue costs a trip. */
 	if (conf->data != NULL) {
 		if ((l = curl_slist_append(h.headers, "Expect:")) == NULL)
 			fatalx("curl_slist_append failed");

@@ -353,7 +353,7 @@ int
 parent_run(const struct config *conf, int concurrency, struct run *r)
 {
 	struct pollfd		*pfd;
-	struct worker_info	*wi;
+	struct worker_info	*wi, **pwi;
 	struct shm		*shm;
 	sigset_t		 block, old;
 	uint64_t		 start_ns, now, last_progress = 0, limit;
@@ -388,6 +388,7 @@ parent_run(const struct config *conf, int concurrency, struct run *r)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	pfd = xcalloc(nw + 1, sizeof(*pfd));
+	pwi = xcalloc(nw + 1, sizeof(*pwi));
 	for (;;) {
 		npfd = 0;
 		pfd[npfd].fd = parent_sigpipe[0];
@@ -396,6 +397,7 @@ parent_run(const struct config *conf, int concurrency, struct run *r)
 		for (i = 0; i < r->nworkers_total; i++) {
 			wi = &r->workers[i];
 			if (wi->fd != -1) {
+				pwi[npfd] = wi;
 				pfd[npfd].fd = wi->fd;
 				pfd[npfd++].events = POLLIN;
 			}
@@ -412,11 +414,9 @@ parent_run(const struct config *conf, int concurrency, struct run *r)
 		if (pfd[0].revents & POLLIN)
 			parent_signal_events(r, start_ns);
 		for (i = 1; i < npfd; i++) {
-			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			for (wi = r->workers; wi->fd != pfd[i].fd; wi++)
-				;
-			parent_read(conf, r, wi);
+			if ((pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+			    pwi[i]->fd != -1)
+				parent_read(conf, r, pwi[i]);
 		}
 		/* A SIGCHLD may have been taken by an earlier run's wait. */
 		parent_reap(r, start_ns);
@@ -430,6 +430,7 @@ parent_run(const struct config *conf, int concurrency, struct run *r)
 	if (progress)
 		summary_progress(r, limit, 0, 1);
 	free(pfd);
+	free(pwi);
 	parent_account(conf, r, shm, start_ns, clock_now_ns());
 	shm_free(shm);
 	return (0);

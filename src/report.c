@@ -204,7 +204,8 @@ report_workers(const struct run *r, int crashes)
 			    json_boolean(w->core_dumped));
 			json_object_set_new(o, "results_delivered",
 			    report_uint(w->results));
-			json_object_set_new(o, "at_us", report_uint(w->exit_us));
+			json_object_set_new(o, "at_us",
+			    report_uint(w->exit_us));
 			json_object_set_new(o, "reason", json_string(
 			    w->status == WSTATUS_BROKEN ? "broken" :
 			    w->status == WSTATUS_SIGNALED ? "signaled" :

@@ -72,7 +72,8 @@ stats_add(struct stats *s, const struct result *r,
 	if (r->error != 0)
 		stats_error_add(s, r->error, 1);
 	good = r->error == 0 &&
-	    (r->status == 0 || expect == NULL || status_match(expect, r->status));
+	    (r->status == 0 || expect == NULL ||
+	    status_match(expect, r->status));
 	if (good)
 		s->ok++;
 	else

@@ -77,7 +77,8 @@ summary_run(FILE *f, const struct report *rep, const struct run *r)
 	for (i = 0; i < r->nworkers_total; i++) {
 		if (!run_is_crash(&r->workers[i]))
 			continue;
-		fprintf(f, "  Worker %d (pid %ld): %s, %llu results delivered\n",
+		fprintf(f, "  Worker %d (pid %ld): %s, %llu results "
+		    "delivered\n",
 		    r->workers[i].id, (long)r->workers[i].pid,
 		    run_describe_exit(&r->workers[i], how, sizeof(how)),
 		    (unsigned long long)r->workers[i].results);

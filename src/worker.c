@@ -139,7 +139,7 @@ worker_main(struct worker *w)
 	w->batch.hdr.count = 0;
 	w->batch.hdr.pad = 0;
 	w->last_flush_ns = clock_now_ns();
-	rv = http_run(w);
+	rv = w->conf->engine != NULL ? w->conf->engine(w) : http_run(w);
 	worker_flush(w);
 	if (rv == -1)
 		_exit(EXIT_SYSTEM);

@@ -1,0 +1,71 @@
+# Bad input: exit 2, one line on stderr naming the value, nothing on stdout,
+# no -o file, and not one request sent.
+. tests/lib.sh
+start_target
+stats_reset
+U=$(URL /)
+OUT="$TMP/out.json"
+
+bad() {
+	d=$1
+	shift
+	rm -f "$OUT"
+	"$FL" run -o "$OUT" "$@" > "$TMP/stdout" 2> "$TMP/stderr"
+	rc=$?
+	lines=$(wc -l < "$TMP/stderr")
+	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$TMP/stdout" ] &&
+	    [ ! -e "$OUT" ] && grep -qF -- "$d" "$TMP/stderr"; then
+		ok "rejects $*"
+	else
+		notok "rejects $*" "exit $rc, $lines stderr lines, want 2 and 1" \
+		    "stderr: $(head -3 "$TMP/stderr")" "want it to name: $d"
+	fi
+}
+
+bad "'0'" -n 0 "$U"
+bad "'-5'" -n -5 "$U"
+bad "'abc'" -n abc "$U"
+bad "99999999999999999999" -n 99999999999999999999 "$U"
+bad "-c '0'" -c 0 "$U"
+bad "-w '0'" -w 0 "$U"
+bad "-w '100000'" -w 100000 "$U"
+bad "'5x'" -d 5x "$U"
+bad "'-1s'" --timeout -1s "$U"
+bad "no URL" -n 5
+bad "ftp://host/" ftp://host/
+bad "'http://'" http://
+bad "'not a url'" "not a url"
+bad "'99'" --expect-status 99 "$U"
+bad "'abc'" --expect-status abc "$U"
+bad "'1,,5'" --sweep 1,,5 "$U"
+bad "'0'" --sweep 0 "$U"
+bad "'--bogus'" --bogus "$U"
+bad "'-Z'" -Z "$U"
+bad "NoColon" -H NoColon "$U"
+bad "/nonexistent/file" --data-file /nonexistent/file "$U"
+bad "'GET POST'" -m 'GET POST' "$U"
+bad "'101%'" --max-errors 101% "$U"
+bad "-c and --sweep" -c 5 --sweep 1,2 "$U"
+bad "needs a value" "$U" -n
+
+# -o into a missing directory: the -o is the bad value here.
+rm -rf "$TMP/missing"
+"$FL" run -o "$TMP/missing/r.json" "$U" > "$TMP/stdout" 2> "$TMP/stderr"
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l < "$TMP/stderr")" -eq 1 ] &&
+    grep -qF "$TMP/missing/r.json" "$TMP/stderr" && [ ! -e "$TMP/missing" ]; then
+	ok "rejects -o into a missing directory"
+else
+	notok "rejects -o into a missing directory" "exit $rc: $(cat "$TMP/stderr")"
+fi
+
+# Concurrency beyond what the hard descriptor limit allows.
+(ulimit -n 200 && "$FL" run -c 5000 -w 1 -n 10 "$U") > "$TMP/stdout" 2> "$TMP/stderr"
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l < "$TMP/stderr")" -eq 1 ]; then
+	ok "rejects concurrency above the hard fd limit"
+else
+	notok "rejects concurrency above the hard fd limit" "exit $rc: $(cat "$TMP/stderr")"
+fi
+
+eq "no request reached the server" "$(stats_total)" 0

@@ -1,0 +1,102 @@
+# HTTP runs against forkload-target: exact accounting against the server's
+# own count, statuses, errors, sweeps, bodies, redaction and output modes.
+. tests/lib.sh
+start_target
+R="$TMP/r.json"
+
+# 20,000 requests at -c 50: the server counted exactly what we report.
+stats_reset
+"$FL" run -q -n 20000 -c 50 -o "$R" "$(URL /)"
+eq "20000 at -c 50 exits 0" $? 0
+eq "20000 at -c 50: ok + failed is the server's count" \
+    "$(jqr "$R" '.runs[0].requests | .ok + .failed')" "$(stats_total)"
+eq "20000 at -c 50: all 20000 ok" "$(jqr "$R" '.runs[0].requests.ok')" 20000
+eq "20000 at -c 50: status_codes" "$(jq -c '.runs[0].status_codes' "$R")" '{"200":20000}'
+eq "20000 at -c 50: accounting identity" "$(identity "$R")" true
+eq "20000 at -c 50: histogram counts every request" \
+    "$(jqr "$R" '[.runs[0].latency_us.histogram[][1]] | add')" 20000
+eq "20000 at -c 50: workers' results add up" \
+    "$(jqr "$R" '[.runs[0].workers[].results] | add')" 20000
+check "20000 at -c 50: report matches the schema" schema_ok "$R"
+eq "20000 at -c 50: percentiles are ordered" "$(jqr "$R" '.runs[0].latency_us |
+    .min <= .p50 and .p50 <= .p90 and .p90 <= .p99 and .p99 <= .max')" true
+
+# -n is met exactly, never overshot, with uneven shares.
+stats_reset
+"$FL" run -q -n 1001 -c 7 -w 3 -o "$R" "$(URL /)"
+eq "-n 1001 -c 7 -w 3: server saw exactly 1001" "$(stats_total)" 1001
+eq "-n 1001 -c 7 -w 3: three workers" "$(jqr "$R" '.runs[0].workers | length')" 3
+
+# The seed: a sweep over 1, 5 and 10, 100 requests each.
+"$FL" run -q -n 100 --sweep 1,5,10 --expect-status 200 -o "$R" "$(URL /)"
+eq "sweep exits 0" $? 0
+eq "sweep: one run per level" "$(jq -c '[.runs[].concurrency]' "$R")" '[1,5,10]'
+eq "sweep: 100 ok in each run" "$(jq -c '[.runs[].requests.ok]' "$R")" '[100,100,100]'
+check "sweep: report matches the schema" schema_ok "$R"
+
+# A status outside --expect-status fails the run with exit 1.
+"$FL" run -q -n 30 -c 3 -o "$R" "$(URL /status/500)"
+eq "/status/500 exits 1" $? 1
+eq "/status/500: status_codes" "$(jq -c '.runs[0].status_codes' "$R")" '{"500":30}'
+eq "/status/500: all failed" "$(jqr "$R" '.runs[0].requests.failed')" 30
+eq "/status/500: verdict failed" "$(jqr "$R" '.verdict.passed')" false
+"$FL" run -q -n 30 -c 3 --expect-status 5xx "$(URL /status/500)"
+eq "/status/500 with --expect-status 5xx exits 0" $? 0
+
+# Round robin over two URLs, and --max-errors as a percentage.
+"$FL" run -q -n 40 -c 4 --max-errors 50% -o "$R" "$(URL /)" "$(URL /status/503)"
+eq "two URLs at --max-errors 50% exit 0" $? 0
+eq "two URLs: round robin" "$(jq -c '.runs[0].status_codes' "$R")" '{"200":20,"503":20}'
+"$FL" run -q -n 40 -c 4 --max-errors 49% "$(URL /)" "$(URL /status/503)"
+eq "two URLs at --max-errors 49% exit 1" $? 1
+"$FL" run -q -n 40 -c 4 --max-errors 20 "$(URL /)" "$(URL /status/503)"
+eq "two URLs at --max-errors 20 exit 0" $? 0
+
+# Transport errors are named after curl's codes.
+port=$(free_port)
+"$FL" run -q -n 10 -c 2 -o "$R" "http://127.0.0.1:$port/"
+eq "refused port exits 1" $? 1
+eq "refused port: errors.COULDNT_CONNECT" "$(jqr "$R" '.runs[0].errors.COULDNT_CONNECT')" 10
+check "refused port: report matches the schema" schema_ok "$R"
+"$FL" run -q -n 4 -c 2 -o "$R" "$(URL /drop)"
+eq "/drop: errors.GOT_NOTHING" "$(jqr "$R" '.runs[0].errors.GOT_NOTHING')" 4
+"$FL" run -q -n 2 -c 2 --timeout 200ms -o "$R" "$(URL /delay/3000)"
+eq "--timeout 200ms: errors.OPERATION_TIMEDOUT" \
+    "$(jqr "$R" '.runs[0].errors.OPERATION_TIMEDOUT')" 2
+
+# Bodies, methods and headers reach the server; secrets stay out of the report.
+stats_reset
+"$FL" run -q -n 5 -c 1 --data hello-forkload -H 'Authorization: Bearer s3cr3t' \
+    -H 'Cookie: id=c00k1e' -H 'X-Trace: visible' -o "$R" "$(URL /echo)"
+eq "--data: exits 0" $? 0
+eq "--data: method becomes POST" "$(jqr "$R" '.config.method')" POST
+eq "--data: the server echoed 5 bodies" \
+    "$(curl -sf "$(URL /stats)" | jq '.by_route["/echo"]')" 5
+check "--data: bytes in count the echoed bodies" \
+    [ "$(jqr "$R" '.runs[0].bytes.in')" -ge $((5 * 14)) ]
+eq "headers: Authorization redacted" \
+    "$(jq -c '.config.headers' "$R")" '["Authorization: REDACTED","Cookie: REDACTED","X-Trace: visible"]'
+check "headers: no secret anywhere in the report" \
+    sh -c "! grep -qE 's3cr3t|c00k1e' '$R'"
+printf 'from-a-file' > "$TMP/body"
+"$FL" run -q -n 2 -c 1 -m PUT --data-file "$TMP/body" -o "$R" "$(URL /echo)"
+eq "--data-file with -m PUT: method kept" "$(jqr "$R" '.config.method')" PUT
+eq "--data-file: body_bytes" "$(jqr "$R" '.config.body_bytes')" 11
+
+# --json: stdout is the report alone, the summary goes to stderr.
+"$FL" run -n 10 -c 2 --json "$(URL /)" > "$TMP/stdout" 2> "$TMP/stderr"
+eq "--json: stdout parses as the report" "$(jqr "$TMP/stdout" '.schema')" forkload-report/1
+check "--json: summary on stderr" grep -q '^Verdict: PASSED' "$TMP/stderr"
+"$FL" run -n 10 -c 2 -q "$(URL /)" > "$TMP/stdout" 2> "$TMP/stderr"
+check "-q: prints nothing" sh -c "[ ! -s '$TMP/stdout' ] && [ ! -s '$TMP/stderr' ]"
+
+# A duration run: it stops by itself and keeps the books exact.
+stats_reset
+"$FL" run -q -d 1s -c 4 -o "$R" "$(URL /delay/20)"
+eq "-d 1s exits 0" $? 0
+check "-d 1s: ran at least a second" [ "$(jqr "$R" '.runs[0].duration_us')" -ge 1000000 ]
+eq "-d 1s: nothing lost" "$(jqr "$R" '.runs[0].requests | .lost + .not_run')" 0
+eq "-d 1s: ok is the server's count" "$(jqr "$R" '.runs[0].requests.ok')" "$(stats_total)"
+eq "-d 1s: config.requests is null" "$(jqr "$R" '.config.requests')" null
+"$FL" run -q -n 3 -d 30s -c 1 -o "$R" "$(URL /)"
+eq "-n 3 -d 30s: the count comes first" "$(jqr "$R" '.runs[0].requests.issued')" 3

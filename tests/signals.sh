@@ -1,0 +1,44 @@
+# Signals: SIGINT and SIGTERM stop the run with a valid partial report and
+# exit 130; a parent killed outright takes every worker with it.
+. tests/lib.sh
+start_target
+R="$TMP/r.json"
+
+for sig in INT TERM; do
+	rm -f "$R"
+	"$FL" run -q -d 20s -c 8 -o "$R" "$(URL /delay/20)" &
+	f=$!
+	sleep 0.7
+	ws=$(pgrep -P $f)
+	kill -$sig $f
+	wait $f
+	eq "SIG$sig exits 130" $? 130
+	eq "SIG$sig: report says interrupted" "$(jqr "$R" '.interrupted')" true
+	check "SIG$sig: partial report matches the schema" schema_ok "$R"
+	eq "SIG$sig: accounting identity" "$(identity "$R")" true
+	check "SIG$sig: some requests done" jqe '.runs[0].requests.ok > 0' "$R"
+	left=""
+	for w in $ws; do gone "$w" 10 || left="$left $w"; done
+	eq "SIG$sig: no worker left" "$left" ""
+done
+
+# SIGINT during a sweep stops the sweep too.
+"$FL" run -q -n 100000 --sweep 2,4 -o "$R" "$(URL /delay/20)" &
+f=$!
+sleep 0.5
+kill -INT $f
+wait $f
+eq "SIGINT in a sweep exits 130" $? 130
+eq "SIGINT in a sweep: later levels not run" "$(jqr "$R" '.runs | length')" 1
+
+# The parent dies without a word: its workers follow within a second.
+"$FL" run -q -d 20s -c 8 -w 4 "$(URL /delay/20)" &
+f=$!
+sleep 0.5
+ws=$(pgrep -P $f)
+kill -9 $f
+wait $f 2>/dev/null
+left=""
+for w in $ws; do gone "$w" 10 || left="$left $w"; done
+eq "parent killed: workers found" "$(echo $ws | wc -w)" 4
+eq "parent killed: no worker alive after 1 s" "$left" ""

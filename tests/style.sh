@@ -1,0 +1,27 @@
+#!/bin/sh
+# The mechanical part of our KNF style: 80 columns with tabs of 8, no C++
+# comments, no trailing white space, and a purpose comment atop each file.
+# Run by make check; prints each offending line.
+top=${top_srcdir:-.}
+rc=0
+for f in "$top"/cmd/*.c "$top"/src/*.c "$top"/include/*.h "$top"/tests/*.c; do
+	[ -f "$f" ] || continue
+	awk -v f="$f" '
+	{
+		line = $0
+		col = 0
+		for (i = 1; i <= length(line); i++) {
+			c = substr(line, i, 1)
+			if (c == "\t")
+				col = col + 8 - col % 8
+			else
+				col++
+		}
+		if (col > 80) { printf "%s:%d: longer than 80 columns\n", f, NR; bad = 1 }
+		if (line ~ /[ \t]$/) { printf "%s:%d: trailing white space\n", f, NR; bad = 1 }
+		if (line ~ /^[^"]*\/\//) { printf "%s:%d: C++ comment\n", f, NR; bad = 1 }
+		if (NR == 1 && line !~ /^\/\*/) { printf "%s:1: no purpose comment at the top\n", f; bad = 1 }
+	}
+	END { exit bad }' "$f" || rc=1
+done
+exit $rc

@@ -1,0 +1,212 @@
+/*
+ * Unit tests of the parent's supervision: fake engines run in real forked
+ * workers and misbehave on purpose (bad frames, crashes, silent exits), and
+ * the run must record each case and keep its books exact.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forkload.h"
+
+/* Emit one ok result per claimed ticket, as a well-behaved engine does. */
+static int
+engine_good(struct worker *w)
+{
+	struct result	 r;
+	uint64_t	 seq;
+
+	worker_hello(w, "fake/1");
+	while (worker_claim(w, &seq)) {
+		memset(&r, 0, sizeof(r));
+		r.seq = seq;
+		r.status = 200;
+		r.latency_ns = 1000 * (seq % 100 + 1);
+		worker_emit(w, &r);
+	}
+	return (0);
+}
+
+/* Worker 0 sends a frame of unknown type after some results. */
+static int
+engine_badframe(struct worker *w)
+{
+	struct msg_hdr	 h;
+
+	if (w->id != 0)
+		return (engine_good(w));
+	worker_hello(w, "fake/1");
+	memset(&h, 0, sizeof(h));
+	h.type = 77;
+	h.len = sizeof(h);
+	h.worker = w->id;
+	h.pid = getpid();
+	(void)write(w->fd, &h, sizeof(h));
+	pause();
+	return (0);
+}
+
+/* Worker 0 delivers 5 results, claims 2 more, then segfaults. */
+static int
+engine_segv(struct worker *w)
+{
+	struct result	 r;
+	uint64_t	 seq;
+	int		 i;
+
+	if (w->id != 0) {
+		/* Start late, or this one takes every ticket first. */
+		usleep(200 * 1000);
+		return (engine_good(w));
+	}
+	worker_hello(w, "fake/1");
+	for (i = 0; i < 7 && worker_claim(w, &seq); i++) {
+		memset(&r, 0, sizeof(r));
+		r.seq = seq;
+		r.status = 200;
+		if (i < 5)
+			worker_emit(w, &r);
+	}
+	worker_tick(w);
+	usleep(60 * 1000);
+	worker_tick(w);		/* the 5 are flushed after 50 ms */
+	raise(SIGSEGV);
+	return (0);
+}
+
+/* Every worker leaves at once, saying nothing after HELLO. */
+static int
+engine_silent(struct worker *w)
+{
+	worker_hello(w, "fake/1");
+	_exit(0);
+}
+
+static void
+setup_conf(struct config *c, int (*engine)(struct worker *), uint64_t n)
+{
+	const char	*errstr;
+
+	config_init(c);
+	assert_int_equal(config_add_url(c, "http://127.0.0.1:9/", &errstr), 0);
+	c->engine = engine;
+	c->requests = n;
+	c->requests_set = 1;
+	c->workers = 2;
+}
+
+static void
+assert_identity(const struct run *r)
+{
+	assert_int_equal(r->issued, r->ok + r->failed + r->lost + r->not_run);
+}
+
+static void
+test_good(void **state)
+{
+	struct config	 c;
+	struct run	 r;
+
+	(void)state;
+	setup_conf(&c, engine_good, 1000);
+	parent_run(&c, 4, &r);
+	assert_int_equal(r.issued, 1000);
+	assert_int_equal(r.ok, 1000);
+	assert_int_equal(r.lost + r.not_run + r.failed, 0);
+	assert_int_equal(r.nworkers_total, 2);
+	assert_int_equal(r.workers[0].results + r.workers[1].results, 1000);
+	assert_int_equal(run_crashes(&r), 0);
+	assert_string_equal(r.engine, "fake/1");
+	assert_int_equal(hist_count(r.stats.latency), 1000);
+	run_free(&r);
+	config_free(&c);
+}
+
+static void
+test_badframe(void **state)
+{
+	struct config	 c;
+	struct run	 r;
+
+	(void)state;
+	setup_conf(&c, engine_badframe, 500);
+	parent_run(&c, 2, &r);
+	assert_int_equal(r.workers[0].status, WSTATUS_BROKEN);
+	assert_int_equal(r.workers[0].signal, SIGKILL);
+	assert_int_equal(r.workers[1].status, WSTATUS_EXITED);
+	assert_int_equal(run_crashes(&r), 1);
+	/* The good worker ran everything: nothing lost, nothing left. */
+	assert_int_equal(r.ok, 500);
+	assert_identity(&r);
+	run_free(&r);
+	config_free(&c);
+}
+
+static void
+test_segv(void **state)
+{
+	struct config	 c;
+	struct run	 r;
+	struct verdict	 v;
+
+	(void)state;
+	setup_conf(&c, engine_segv, 300);
+	parent_run(&c, 2, &r);
+	assert_int_equal(r.workers[0].status, WSTATUS_SIGNALED);
+	assert_int_equal(r.workers[0].signal, SIGSEGV);
+	assert_int_equal(r.workers[0].results, 5);
+	assert_int_equal(r.lost, 2);
+	assert_int_equal(r.ok, 298);
+	assert_int_equal(r.issued, 300);
+	assert_identity(&r);
+	verdict_eval(&v, &c, &r, 1, 0);
+	assert_int_equal(v.exit_code, EXIT_CRASHED);
+	verdict_free(&v);
+	c.allow_crashes = 1;
+	verdict_eval(&v, &c, &r, 1, 0);
+	assert_int_equal(v.exit_code, EXIT_PASSED);
+	verdict_free(&v);
+	run_free(&r);
+	config_free(&c);
+}
+
+static void
+test_silent(void **state)
+{
+	struct config	 c;
+	struct run	 r;
+
+	(void)state;
+	setup_conf(&c, engine_silent, 50);
+	parent_run(&c, 2, &r);
+	assert_int_equal(run_crashes(&r), 2);
+	assert_int_equal(r.workers[0].done, 0);
+	assert_int_equal(r.not_run, 50);
+	assert_int_equal(r.issued, 50);
+	assert_identity(&r);
+	run_free(&r);
+	config_free(&c);
+}
+
+extern char **environ;
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_badframe),
+		cmocka_unit_test(test_segv),
+		cmocka_unit_test(test_silent),
+	};
+
+	setproctitle_init(argc, argv, environ);
+	parent_signals();
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
