@@ -220,7 +220,7 @@ parse_run(struct config *c, int argc, char **argv)
 			c->datalen = strlen(optarg);
 			break;
 		case OPT_DATA_FILE:
-			if (c->data != NULL)
+			if (c->data != NULL && c->data_file == NULL)
 				usage_error("--data and --data-file cannot "
 				    "be used together");
 			arg_data_file(c, optarg);

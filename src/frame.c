@@ -20,9 +20,16 @@ size_t
 frame_payload_size(uint32_t type, const void *payload, size_t avail)
 {
 	struct msg_results	 r;
+	struct msg_hello	 h;
 
 	switch (type) {
 	case MSG_HELLO:
+		/* Zeroed padding is part of the format: anything else is junk. */
+		if (avail >= sizeof(h)) {
+			memcpy(&h, payload, sizeof(h));
+			if (h.pad != 0)
+				return (SIZE_MAX);
+		}
 		return (sizeof(struct msg_hello));
 	case MSG_STARTED:
 		return (sizeof(struct msg_started));

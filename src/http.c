@@ -222,11 +222,12 @@ http_setup_easy(struct http *h, struct conn *c)
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "forkload/" FORKLOAD_VERSION);
+	/* Round up: 0 ms would mean no limit at all to libcurl. */
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
-	    (long)(conf->timeout_us / 1000));
+	    (long)((conf->timeout_us + 999) / 1000));
 	if (conf->connect_timeout_us != 0)
 		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-		    (long)(conf->connect_timeout_us / 1000));
+		    (long)((conf->connect_timeout_us + 999) / 1000));
 	if (h->headers != NULL)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
 	if (conf->data != NULL) {

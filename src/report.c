@@ -61,7 +61,8 @@ report_config(const struct config *c)
 	    !c->requests_set ? json_null() : report_uint(c->requests));
 	json_object_set_new(o, "duration_us", c->duration_us == 0 ?
 	    json_null() : report_uint(c->duration_us));
-	json_object_set_new(o, "concurrency", json_integer(c->concurrency));
+	json_object_set_new(o, "concurrency", c->nsweep > 0 ? json_null() :
+	    json_integer(c->concurrency));
 	sweep = json_null();
 	if (c->nsweep > 0) {
 		sweep = json_array();
@@ -194,7 +195,7 @@ report_workers(const struct run *r, int crashes)
 			json_object_set_new(o, "worker", json_integer(w->id));
 			json_object_set_new(o, "pid", json_integer(w->pid));
 			json_object_set_new(o, "signal",
-			    w->status == WSTATUS_SIGNALED ? json_string(
+			    w->signal != 0 ? json_string(
 			    run_signame(w->signal, sig, sizeof(sig))) :
 			    json_null());
 			json_object_set_new(o, "exit_code",
@@ -323,14 +324,17 @@ report_dump(const struct report *rep)
 int
 report_write(const struct report *rep, const char *path)
 {
-	char	*text, *tmp, *copy;
+	char	*text, *tmp, *copy, *base;
 	size_t	 len, off = 0;
 	ssize_t	 n;
 	int	 fd, saved;
 
+	/* dirname() and basename() may write: give each its own copy. */
 	copy = xstrdup(path);
-	xasprintf(&tmp, "%s/.%s.XXXXXX", dirname(copy), basename((char *)path));
+	base = xstrdup(path);
+	xasprintf(&tmp, "%s/.%s.XXXXXX", dirname(copy), basename(base));
 	free(copy);
+	free(base);
 	if ((fd = mkstemp(tmp)) == -1) {
 		free(tmp);
 		return (-1);
@@ -345,7 +349,9 @@ report_write(const struct report *rep, const char *path)
 		}
 		off += n;
 	}
-	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1 || close(fd) == -1) {
+	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
 		fd = -1;
 		goto fail;
 	}

@@ -47,9 +47,10 @@ verdict_run(struct verdict *v, const struct config *conf, const struct run *r,
 	for (i = 1; i < STATUS_MAX; i++) {
 		if (s->status[i] == 0 || status_match(&conf->expect, i))
 			continue;
-		snprintf(text, sizeof(text), "status %zu: %llu responses "
+		snprintf(text, sizeof(text), "status %zu: %llu response%s "
 		    "outside --expect-status %s", i,
-		    (unsigned long long)s->status[i], conf->expect_str);
+		    (unsigned long long)s->status[i],
+		    s->status[i] == 1 ? "" : "s", conf->expect_str);
 		verdict_reason(v, prefix, text);
 	}
 	for (i = 0; i < s->nerrors; i++) {
