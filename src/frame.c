@@ -24,7 +24,7 @@ frame_payload_size(uint32_t type, const void *payload, size_t avail)
 
 	switch (type) {
 	case MSG_HELLO:
-		/* Zeroed padding is part of the format: anything else is junk. */
+		/* Zeroed padding is part of the format. */
 		if (avail >= sizeof(h)) {
 			memcpy(&h, payload, sizeof(h));
 			if (h.pad != 0)
