@@ -264,6 +264,7 @@ int		 worker_stopping(struct worker *);
 int		 worker_interrupted(void);
 void		 worker_emit(struct worker *, const struct result *);
 void		 worker_tick(struct worker *);
+int		 worker_sleep_ms(struct worker *, int);
 void		 worker_hello(struct worker *, const char *);
 
 /* parent.c */

@@ -46,9 +46,9 @@ hist_index(uint64_t v)
 	unsigned int	 shift;
 
 	if (v < HIST_EXACT)
-		return (size_t)v;
+		return ((size_t)v);
 	shift = (unsigned int)(63 - __builtin_clzll(v)) - HIST_SUB_BITS;
-	return (size_t)(shift * HIST_SUB_HALF + (v >> shift));
+	return ((size_t)(shift * HIST_SUB_HALF + (v >> shift)));
 }
 
 /* The lowest value of bucket i, and its width: the inverse of hist_index. */
@@ -84,7 +84,7 @@ hist_rep(const struct hist *h, size_t i)
 		v = h->min;
 	if (v > h->max)
 		v = h->max;
-	return v;
+	return (v);
 }
 
 /* Allocates an empty histogram; it never returns NULL. */
@@ -95,7 +95,7 @@ hist_new(void)
 
 	h = xcalloc(1, sizeof(*h));
 	h->min = UINT64_MAX;
-	return h;
+	return (h);
 }
 
 /* Frees a histogram; NULL is allowed. */
@@ -168,21 +168,21 @@ hist_merge(struct hist *dst, const struct hist *src)
 uint64_t
 hist_count(const struct hist *h)
 {
-	return h->total;
+	return (h->total);
 }
 
 /* Returns the smallest value recorded, or 0 if there is none. */
 uint64_t
 hist_min(const struct hist *h)
 {
-	return h->total == 0 ? 0 : h->min;
+	return (h->total == 0 ? 0 : h->min);
 }
 
 /* Returns the largest value recorded (after clamping), or 0 if none. */
 uint64_t
 hist_max(const struct hist *h)
 {
-	return h->total == 0 ? 0 : h->max;
+	return (h->total == 0 ? 0 : h->max);
 }
 
 /* Returns the mean of the bucket values, or 0 if empty. */
@@ -193,14 +193,14 @@ hist_mean(const struct hist *h)
 	double		 sum;
 
 	if (h->total == 0)
-		return 0.0;
+		return (0.0);
 	lo = hist_index(h->min);
 	hi = hist_index(h->max);
 	sum = 0.0;
 	for (i = lo; i <= hi; i++)
 		if (h->counts[i] != 0)
 			sum += (double)h->counts[i] * (double)hist_rep(h, i);
-	return sum / (double)h->total;
+	return (sum / (double)h->total);
 }
 
 /* Returns the population standard deviation of the bucket values, or 0. */
@@ -211,7 +211,7 @@ hist_stdev(const struct hist *h)
 	double		 mean, d, sum;
 
 	if (h->total == 0)
-		return 0.0;
+		return (0.0);
 	mean = hist_mean(h);
 	lo = hist_index(h->min);
 	hi = hist_index(h->max);
@@ -222,7 +222,7 @@ hist_stdev(const struct hist *h)
 		d = (double)hist_rep(h, i) - mean;
 		sum += (double)h->counts[i] * d * d;
 	}
-	return sqrt(sum / (double)h->total);
+	return (sqrt(sum / (double)h->total));
 }
 
 /*
@@ -238,11 +238,11 @@ hist_percentile(const struct hist *h, double p)
 	double		 x, r;
 
 	if (h->total == 0)
-		return 0;
+		return (0);
 	if (!(p > 0.0))		/* also NaN */
-		return h->min;
+		return (h->min);
 	if (p >= 100.0)
-		return h->max;
+		return (h->max);
 
 	x = p / 100.0 * (double)h->total;
 	r = ceil(x);
@@ -266,9 +266,9 @@ hist_percentile(const struct hist *h, double p)
 	for (i = lo; i <= hi; i++) {
 		seen += h->counts[i];
 		if (seen >= rank)
-			return hist_rep(h, i);
+			return (hist_rep(h, i));
 	}
-	return h->max;
+	return (h->max);
 }
 
 /*
@@ -283,7 +283,7 @@ hist_next(const struct hist *h, size_t *iter, uint64_t *value,
 	size_t		 i, hi;
 
 	if (h->total == 0)
-		return 0;
+		return (0);
 	i = *iter;
 	if (i < hist_index(h->min))
 		i = hist_index(h->min);
@@ -293,16 +293,16 @@ hist_next(const struct hist *h, size_t *iter, uint64_t *value,
 			*value = hist_rep(h, i);
 			*count = h->counts[i];
 			*iter = i + 1;
-			return 1;
+			return (1);
 		}
 	}
 	*iter = i;
-	return 0;
+	return (0);
 }
 
 /* Returns the largest value a histogram tracks; larger ones are clamped. */
 uint64_t
 hist_highest(void)
 {
-	return HIST_HIGHEST;
+	return (HIST_HIGHEST);
 }

@@ -369,11 +369,12 @@ http_loop(struct http *h)
 			break;
 		}
 		now = clock_now_ns();
-		timeout = TICK_MS;
+		timeout = worker_sleep_ms(h->w, TICK_MS);
 		if (h->timer_ns != 0) {
 			if (h->timer_ns <= now)
 				timeout = 0;
-			else if ((h->timer_ns - now) / NS_PER_MS < TICK_MS)
+			else if ((h->timer_ns - now) / NS_PER_MS <
+			    (uint64_t)timeout)
 				timeout = (h->timer_ns - now + NS_PER_MS - 1) /
 				    NS_PER_MS;
 		}

@@ -195,6 +195,26 @@ worker_emit(struct worker *w, const struct result *r)
 		worker_flush(w);
 }
 
+/*
+ * Return how long an engine may sleep, at most max ms, before the pending
+ * batch is due: results never wait more than 50 ms for the parent.
+ */
+int
+worker_sleep_ms(struct worker *w, int max)
+{
+	uint64_t	 due, now;
+
+	if (w->batch.hdr.count == 0)
+		return (max);
+	due = w->last_flush_ns + FLUSH_NS;
+	now = clock_now_ns();
+	if (due <= now)
+		return (0);
+	if ((due - now) / NS_PER_MS >= (uint64_t)max)
+		return (max);
+	return ((int)((due - now + NS_PER_MS - 1) / NS_PER_MS));
+}
+
 /* Flush a batch that has waited 50 ms; engines call this from their loop. */
 void
 worker_tick(struct worker *w)

@@ -54,14 +54,14 @@ rng_next(void)
 	rng_state ^= rng_state >> 12;
 	rng_state ^= rng_state << 25;
 	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ULL;
+	return (rng_state * 2685821657736338717ULL);
 }
 
 /* A double in [0, 1). */
 static double
 rng_unit(void)
 {
-	return (double)(rng_next() >> 11) / 9007199254740992.0;
+	return ((double)(rng_next() >> 11) / 9007199254740992.0);
 }
 
 /* Log-uniform over 1 us .. 1 h: every bucket scale gets samples. */
@@ -76,7 +76,7 @@ gen_logu(uint64_t seed, size_t n)
 	rng_seed(seed);
 	for (i = 0; i < n; i++)
 		v[i] = (uint64_t)exp(rng_unit() * log((double)HOUR_US));
-	return v;
+	return (v);
 }
 
 /*
@@ -99,7 +99,7 @@ gen_cluster(uint64_t seed, size_t n)
 		else
 			v[i] = (uint64_t)(50.0 * exp(rng_unit() * log(100.0)));
 	}
-	return v;
+	return (v);
 }
 
 static int
@@ -107,7 +107,7 @@ cmp_u64(const void *a, const void *b)
 {
 	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	return x < y ? -1 : x > y;
+	return (x < y ? -1 : x > y);
 }
 
 static struct hist *
@@ -119,7 +119,7 @@ hist_of(const uint64_t *v, size_t n)
 	h = hist_new();
 	for (i = 0; i < n; i++)
 		hist_record(h, v[i]);
-	return h;
+	return (h);
 }
 
 /* The value of rank ceil(ppm / PPM * n), at least 1, in sorted v. */
@@ -131,7 +131,7 @@ nearest_rank(const uint64_t *sorted, size_t n, uint64_t ppm)
 	rank = (ppm * n + PPM - 1) / PPM;
 	if (rank < 1)
 		rank = 1;
-	return sorted[rank - 1];
+	return (sorted[rank - 1]);
 }
 
 /* Exact below 2048, else within 0.1%. */
@@ -231,7 +231,7 @@ check_same_buckets(const struct hist *a, const struct hist *b)
 	}
 	assert_int_equal(sum, hist_count(a));
 	assert_int_equal(hist_count(a), hist_count(b));
-	return n;
+	return (n);
 }
 
 static void
@@ -409,10 +409,16 @@ test_empty(void **state)
 	assert_int_equal(hist_percentile(h, 99.0), 0);
 	iter = 0;
 	assert_int_equal(hist_next(h, &iter, &value, &count), 0);
-	hist_record(h, 3);
-	assert_int_equal(hist_min(h), 3);
-	assert_int_equal(hist_max(h), 3);
-	check_same_buckets(h, h);
+	hist_record(h, 9000);
+	assert_int_equal(hist_min(h), 9000);
+	assert_int_equal(hist_max(h), 9000);
+
+	/* A zero count records nothing, not even a new min or max. */
+	hist_record_n(h, 0, 0);
+	hist_record_n(h, 99999, 0);
+	assert_int_equal(hist_count(h), 1);
+	assert_int_equal(hist_min(h), 9000);
+	assert_int_equal(hist_max(h), 9000);
 
 	hist_free(e);
 	hist_free(h);
@@ -505,6 +511,38 @@ test_zero_one(void **state)
 }
 
 /*
+ * One value repeated is reported exactly, though its bucket is 4 wide and
+ * the value sits at the bucket's low end (5000) or high end (5003).
+ */
+static void
+test_single(void **state)
+{
+	struct hist	*h;
+	uint64_t	 v, value, count;
+	size_t		 iter;
+
+	(void)state;
+	h = hist_new();
+	for (v = 5000; v <= 5003; v += 3) {
+		hist_reset(h);
+		hist_record_n(h, v, 1000);
+		assert_int_equal(hist_min(h), v);
+		assert_int_equal(hist_max(h), v);
+		assert_int_equal(hist_percentile(h, 0.0), v);
+		assert_int_equal(hist_percentile(h, 50.0), v);
+		assert_int_equal(hist_percentile(h, 99.9), v);
+		assert_true(hist_mean(h) == (double)v);
+		assert_true(hist_stdev(h) == 0.0);
+		iter = 0;
+		assert_int_equal(hist_next(h, &iter, &value, &count), 1);
+		assert_int_equal(value, v);
+		assert_int_equal(count, 1000);
+		assert_int_equal(hist_next(h, &iter, &value, &count), 0);
+	}
+	hist_free(h);
+}
+
+/*
  * Every value once: width-1 buckets below 2048, then exactly 1024 buckets
  * per power of two, each holding its width and shown at its midpoint.
  */
@@ -547,8 +585,9 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_clamp),
 		cmocka_unit_test(test_zero_one),
+		cmocka_unit_test(test_single),
 		cmocka_unit_test(test_layout),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }
