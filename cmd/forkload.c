@@ -39,6 +39,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: forkload run [options] URL...\n"
+"       forkload run [options] --exec -- PROGRAM [ARG...]\n"
+"       forkload run [options] --plugin LIB.so[:ARG]\n"
 "\n"
 "Work:\n"
 "  -n, --requests N         total requests (default 100)\n"
@@ -60,6 +62,13 @@ usage(FILE *f)
 "      --expect-status LIST expected statuses, e.g. 200,3xx (default 2xx)\n"
 "      --max-errors N|P%%    failed requests allowed (default 0)\n"
 "      --allow-crashes N    worker crashes allowed (default 0)\n"
+"Tasks and crashes:\n"
+"      --exec -- PROG ARG.. run PROG per task (execve, no shell)\n"
+"      --plugin LIB[:ARG]   call forkload_task_run() per task\n"
+"      --task-output DIR    keep the output of failed --exec tasks\n"
+"      --respawn            replace a crashed worker\n"
+"      --max-respawns N     at most N replacements (default 100)\n"
+"      --worker-rlimit-as B cap each worker's address space (512M, 2G)\n"
 "Output:\n"
 "  -o, --output FILE        write the JSON report to FILE\n"
 "      --json               JSON report on stdout, summary on stderr\n"
@@ -80,7 +89,13 @@ enum {
 	OPT_EXPECT_STATUS,
 	OPT_MAX_ERRORS,
 	OPT_ALLOW_CRASHES,
-	OPT_JSON
+	OPT_JSON,
+	OPT_EXEC,
+	OPT_PLUGIN,
+	OPT_RESPAWN,
+	OPT_MAX_RESPAWNS,
+	OPT_RLIMIT_AS,
+	OPT_TASK_OUTPUT
 };
 
 static const struct option run_options[] = {
@@ -103,6 +118,12 @@ static const struct option run_options[] = {
 	{ "allow-crashes",	required_argument, NULL, OPT_ALLOW_CRASHES },
 	{ "output",		required_argument, NULL, 'o' },
 	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "exec",		no_argument,	   NULL, OPT_EXEC },
+	{ "plugin",		required_argument, NULL, OPT_PLUGIN },
+	{ "respawn",		no_argument,	   NULL, OPT_RESPAWN },
+	{ "max-respawns",	required_argument, NULL, OPT_MAX_RESPAWNS },
+	{ "worker-rlimit-as",	required_argument, NULL, OPT_RLIMIT_AS },
+	{ "task-output",	required_argument, NULL, OPT_TASK_OUTPUT },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL,			0,		   NULL, 0 }
@@ -130,6 +151,33 @@ arg_duration(const char *opt, const char *v)
 		usage_error("%s '%s': %s (use a duration such as 500ms, 30s "
 		    "or 2m)", opt, v, errstr);
 	return (us);
+}
+
+/* Take --plugin LIB.so[:ARG] and check the library before any fork. */
+static void
+arg_plugin(struct config *c, const char *v)
+{
+	const char	*errstr;
+	char		*copy, *colon;
+
+	copy = xstrdup(v);
+	if ((colon = strchr(copy, ':')) != NULL) {
+		*colon = '\0';
+		free(c->plugin_arg);
+		c->plugin_arg = xstrdup(colon + 1);
+	}
+	if (*copy == '\0')
+		usage_error("--plugin '%s': no library named", v);
+	free(c->plugin_path);
+	/* dlopen() searches system paths for a bare name: mean this one. */
+	if (strchr(copy, '/') == NULL)
+		xasprintf(&c->plugin_path, "./%s", copy);
+	else
+		c->plugin_path = xstrdup(copy);
+	free(copy);
+	if (plugin_check(c->plugin_path, &errstr) == -1)
+		usage_error("--plugin '%s': %s", v, errstr);
+	c->kind = ENGINE_PLUGIN;
 }
 
 /* Read the whole request body file; bad input when it cannot be read. */
@@ -170,7 +218,7 @@ parse_run(struct config *c, int argc, char **argv)
 {
 	const char	*errstr, *name;
 	char		 shortopt[3];
-	int		 ch, method_set = 0, i;
+	int		 ch, method_set = 0, exec = 0, i, n;
 
 	opterr = 0;
 	optind = 1;
@@ -227,6 +275,7 @@ parse_run(struct config *c, int argc, char **argv)
 			break;
 		case OPT_TIMEOUT:
 			c->timeout_us = arg_duration("--timeout", optarg);
+			c->timeout_set = 1;
 			break;
 		case OPT_CONNECT_TIMEOUT:
 			c->connect_timeout_us = arg_duration(
@@ -271,6 +320,33 @@ parse_run(struct config *c, int argc, char **argv)
 		case OPT_JSON:
 			c->json = 1;
 			break;
+		case OPT_EXEC:
+			exec = 1;
+			break;
+		case OPT_PLUGIN:
+			arg_plugin(c, optarg);
+			break;
+		case OPT_RESPAWN:
+			c->respawn = 1;
+			break;
+		case OPT_MAX_RESPAWNS:
+			c->max_respawns = arg_count("--max-respawns", optarg,
+			    0, 1000000);
+			break;
+		case OPT_RLIMIT_AS:
+			if (units_bytes(optarg, 16ULL << 20, &c->rlimit_as,
+			    &errstr) == -1)
+				usage_error("--worker-rlimit-as '%s': %s "
+				    "(bytes, at least 16M; K, M, G or T may "
+				    "follow)", optarg, errstr);
+			break;
+		case OPT_TASK_OUTPUT:
+			if (config_check_dir(optarg, &errstr) == -1)
+				usage_error("--task-output '%s': %s", optarg,
+				    errstr);
+			free(c->task_output);
+			c->task_output = xstrdup(optarg);
+			break;
 		case 'q':
 			c->quiet = 1;
 			break;
@@ -290,11 +366,37 @@ parse_run(struct config *c, int argc, char **argv)
 			usage_error("unknown option '%s'", name);
 		}
 	}
-	for (i = optind; i < argc; i++)
-		if (config_add_url(c, argv[i], &errstr) == -1)
-			usage_error("URL '%s': %s", argv[i], errstr);
-	if (c->nurls == 0)
-		usage_error("no URL given");
+	if (exec && c->kind == ENGINE_PLUGIN)
+		usage_error("--exec and --plugin cannot be used together");
+	if (exec) {
+		/* The command follows "--", so its options stay its own. */
+		if (optind == 0 || strcmp(argv[optind - 1], "--") != 0 ||
+		    optind >= argc)
+			usage_error("--exec needs a command after --, as in "
+			    "--exec -- /bin/true");
+		c->kind = ENGINE_EXEC;
+		n = argc - optind;
+		c->exec_argv = xcalloc(n + 1, sizeof(*c->exec_argv));
+		for (i = 0; i < n; i++)
+			c->exec_argv[i] = xstrdup(argv[optind + i]);
+		if (*c->exec_argv[0] == '\0')
+			usage_error("--exec: empty program name");
+	} else if (c->kind == ENGINE_PLUGIN) {
+		if (optind < argc)
+			usage_error("'%s': a --plugin run takes no URL",
+			    argv[optind]);
+	} else {
+		for (i = optind; i < argc; i++)
+			if (config_add_url(c, argv[i], &errstr) == -1)
+				usage_error("URL '%s': %s", argv[i], errstr);
+		if (c->nurls == 0)
+			usage_error("no URL given");
+	}
+	if (c->kind == ENGINE_PLUGIN && c->workers != 0)
+		usage_error("-w: a --plugin worker runs one task at a time, "
+		    "so -c sets the workers");
+	if (c->task_output != NULL && c->kind != ENGINE_EXEC)
+		usage_error("--task-output is for --exec runs");
 	if (c->nsweep > 0 && c->concurrency_set)
 		usage_error("-c and --sweep cannot be used together");
 	if (c->data != NULL && !method_set) {

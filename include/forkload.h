@@ -63,6 +63,7 @@ int		 units_limit(const char *, uint64_t *, double *, const char **);
 int		 units_list(const char *, long long, long long, int **,
 		    size_t *, const char **);
 void		 units_format_duration(char *, size_t, uint64_t);
+int		 units_bytes(const char *, uint64_t, uint64_t *, const char **);
 
 /* status.c */
 struct statusset {
@@ -96,9 +97,22 @@ int		 frame_send(int, uint32_t, uint32_t, const void *, size_t);
 size_t		 frame_payload_size(uint32_t, const void *, size_t);
 
 /* config.c */
+#define ENGINE_HTTP	0
+#define ENGINE_EXEC	1
+#define ENGINE_PLUGIN	2
 struct worker;
 struct config {
-	int		(*engine)(struct worker *);	/* NULL: HTTP */
+	int		  kind;		/* ENGINE_* */
+	int		(*engine)(struct worker *);	/* tests: not kind */
+	char		**exec_argv;	/* NULL-ended */
+	char		 *plugin_path;
+	char		 *plugin_arg;
+	char		 *task_output;	/* directory, or NULL */
+	char		  run_id[33];
+	int		  timeout_set;
+	int		  respawn;
+	int		  max_respawns;
+	uint64_t	  rlimit_as;	/* bytes, 0: none */
 	char		**urls;
 	size_t		  nurls;
 	uint64_t	  requests;	/* 0: unbounded (duration only) */
@@ -138,13 +152,21 @@ int		 config_add_header(struct config *, const char *,
 int		 config_set_method(struct config *, const char *,
 		    const char **);
 int		 config_check_output(const char *, const char **);
+int		 config_check_dir(const char *, const char **);
 int		 config_redacted(const char *);
 int		 config_workers(const struct config *, int);
 
 /* shm.c: what workers and the parent share, by anonymous shared memory */
+struct worker_batch {
+	struct msg_results	 hdr;
+	struct result		 r[MSG_RESULTS_MAX];	/* right after hdr */
+};
 struct shm_slot {
-	uint64_t	claimed;	/* tickets this worker took */
-	uint64_t	task_seq;	/* the task it runs now, +1; 0: none */
+	uint64_t		claimed;	/* tickets this worker took */
+	uint64_t		emitted;	/* results it produced */
+	uint64_t		task_seq;	/* its task + 1; 0: none */
+	uint64_t		task_start_ns;
+	struct worker_batch	batch;		/* results not yet sent */
 };
 struct shm {
 	uint64_t	next;		/* next ticket */
@@ -154,8 +176,10 @@ struct shm {
 };
 struct shm	*shm_new(size_t, uint64_t);
 void		 shm_free(struct shm *);
+void		 shm_slot_reset(struct shm *, size_t);
 int		 shm_claim(struct shm *, size_t, uint64_t *);
 uint64_t	 shm_claimed(const struct shm *);
+int		 shm_exhausted(const struct shm *);
 
 /* stats.c */
 #define PHASE_DNS	0
@@ -197,6 +221,12 @@ struct worker_info {
 	int		id;
 	pid_t		pid;
 	int		fd;		/* read end of its pipe, -1 at EOF */
+	size_t		slot;		/* its place in shm */
+	int		share;		/* its part of the concurrency */
+	int		hung;		/* killed for a task over --timeout */
+	int		finished;	/* reaped, drained and settled */
+	int64_t		task_seq;	/* task running at its end, or -1 */
+	uint64_t	salvaged;	/* results taken from shm after death */
 	uint64_t	results;
 	int		status;		/* WSTATUS_* */
 	int		code;
@@ -221,6 +251,7 @@ struct run {
 	uint64_t	  not_run;
 	uint64_t	  duration_us;
 	int		  interrupted;
+	int		  respawns;
 	struct stats	  stats;
 	struct worker_info *workers;
 	size_t		  nworkers_total;
@@ -234,27 +265,41 @@ const char	*run_wstatus_name(int);
 const char	*run_signame(int, char *, size_t);
 const char	*run_describe_exit(const struct worker_info *, char *, size_t);
 
+/* engine.c */
+int		 engine_run(struct worker *);
+const char	*engine_error_name(const struct config *, int, char *, size_t);
+const char	*engine_name(int);
+
 /* http.c */
-struct worker;
 int		 http_run(struct worker *);
 const char	*http_error_name(int);
 const char	*http_version(void);
 
+/* exec.c */
+#define EXEC_ERR_EXIT	1000		/* + exit status */
+#define EXEC_ERR_SIGNAL	2000		/* + signal number */
+#define EXEC_ERR_TIMEOUT 3000
+#define EXEC_ERR_ERRNO	4000		/* + errno of a failed execve */
+int		 exec_run(struct worker *);
+const char	*exec_error_name(int, char *, size_t);
+
+/* plugin.c */
+int		 plugin_check(const char *, const char **);
+int		 plugin_run(struct worker *);
+const char	*plugin_error_name(int, char *, size_t);
+
 /* worker.c */
-struct worker_batch {
-	struct msg_results	 hdr;
-	struct result		 r[MSG_RESULTS_MAX];	/* right after hdr */
-};
 struct worker {
 	int			 id;
 	int			 fd;
+	size_t			 slot;		/* its place in shm */
 	pid_t			 parent;
 	const struct config	*conf;
 	int			 concurrency;	/* this worker's share */
 	struct shm		*shm;
+	struct worker_batch	*batch;		/* in shm: a crash loses none */
 	uint64_t		 run_start_ns;
 	uint64_t		 deadline_ns;	/* 0: none */
-	struct worker_batch	 batch;
 	uint64_t		 sent;
 	uint64_t		 last_flush_ns;
 };
@@ -264,7 +309,10 @@ int		 worker_stopping(struct worker *);
 int		 worker_interrupted(void);
 void		 worker_emit(struct worker *, const struct result *);
 void		 worker_tick(struct worker *);
+void		 worker_flush(struct worker *);
 int		 worker_sleep_ms(struct worker *, int);
+void		 worker_task_begin(struct worker *, uint64_t);
+void		 worker_task_end(struct worker *);
 void		 worker_hello(struct worker *, const char *);
 
 /* parent.c */

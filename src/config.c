@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -29,6 +30,10 @@ config_init(struct config *c)
 	(void)status_parse(&c->expect, c->expect_str, &errstr);
 	c->max_errors_pct = -1;
 	c->max_errors_str = xstrdup("0");
+	c->max_respawns = 100;
+	/* FORKLOAD_RUN_ID: random, so tasks of different runs never clash. */
+	snprintf(c->run_id, sizeof(c->run_id), "%08x%08x%08x%08x",
+	    arc4random(), arc4random(), arc4random(), arc4random());
 }
 
 /* Free what the configuration owns. */
@@ -50,6 +55,13 @@ config_free(struct config *c)
 	free(c->expect_str);
 	free(c->max_errors_str);
 	free(c->output);
+	if (c->exec_argv != NULL)
+		for (i = 0; c->exec_argv[i] != NULL; i++)
+			free(c->exec_argv[i]);
+	free(c->exec_argv);
+	free(c->plugin_path);
+	free(c->plugin_arg);
+	free(c->task_output);
 }
 
 /* Add a target URL after checking it is http(s) with a host; 0 or -1. */
@@ -141,6 +153,27 @@ config_set_method(struct config *c, const char *m, const char **errstr)
 	return (0);
 }
 
+/* Check that dir is a directory we can write files into; 0 or -1. */
+int
+config_check_dir(const char *dir, const char **errstr)
+{
+	struct stat	 sb;
+
+	if (stat(dir, &sb) == -1) {
+		*errstr = "directory does not exist";
+		return (-1);
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		*errstr = "not a directory";
+		return (-1);
+	}
+	if (access(dir, W_OK | X_OK) == -1) {
+		*errstr = "directory is not writable";
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Check that a report can be written at path: its directory exists and is
  * writable. Creates nothing. Returns 0 or -1.
@@ -162,16 +195,7 @@ config_check_output(const char *path, const char **errstr)
 	}
 	copy = xstrdup(path);
 	dir = dirname(copy);
-	if (stat(dir, &sb) == -1) {
-		*errstr = "directory does not exist";
-		rv = -1;
-	} else if (!S_ISDIR(sb.st_mode)) {
-		*errstr = "not in a directory";
-		rv = -1;
-	} else if (access(dir, W_OK | X_OK) == -1) {
-		*errstr = "directory is not writable";
-		rv = -1;
-	}
+	rv = config_check_dir(dir, errstr);
 	free(copy);
 	return (rv);
 }
@@ -193,13 +217,18 @@ config_redacted(const char *header)
 	return (0);
 }
 
-/* Return the number of worker processes for a concurrency level. */
+/*
+ * Return the number of worker processes for a concurrency level: a plugin
+ * worker runs one task at a time, others share the level among workers.
+ */
 int
 config_workers(const struct config *c, int concurrency)
 {
 	long	 ncpu;
 	int	 w;
 
+	if (c->kind == ENGINE_PLUGIN)
+		return (concurrency);
 	if (c->workers > 0)
 		w = c->workers;
 	else {

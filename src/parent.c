@@ -283,19 +283,40 @@ parent_signal_events(struct run *r, uint64_t start_ns)
 	parent_reap(r, start_ns);
 }
 
-/* Fork worker i of n with its share of the concurrency. */
-static void
+/*
+ * Fork a worker into slot with a share of the concurrency, and add it to
+ * the run. Returns its index in r->workers.
+ */
+static size_t
 parent_fork(const struct config *conf, struct run *r, struct shm *shm,
-    int id, int share, uint64_t start_ns)
+    size_t slot, int share, uint64_t start_ns)
 {
-	struct worker_info	*wi = &r->workers[id];
+	struct worker_info	*wi;
 	struct worker		*w;
+	sigset_t		 block, old;
+	size_t			 i = r->nworkers_total;
 	int			 fds[2];
 	pid_t			 pid;
+
+	r->workers = xreallocarray(r->workers, i + 1, sizeof(*r->workers));
+	wi = &r->workers[i];
+	memset(wi, 0, sizeof(*wi));
+	r->nworkers_total++;
+	shm_slot_reset(shm, slot);
 
 	/* One pipe per worker: a dead worker is an EOF on its own pipe. */
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		fatal("pipe2");
+	/*
+	 * Hold signals while forking: the child must install its own
+	 * handlers before a SIGTERM from us can reach it, and the parent's
+	 * handlers must never run in a child.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	/* Nothing buffered in stdio may be written twice. */
 	fflush(NULL);
 	if ((pid = fork()) == -1)
@@ -303,7 +324,8 @@ parent_fork(const struct config *conf, struct run *r, struct shm *shm,
 	if (pid == 0) {
 		close(fds[0]);
 		w = xcalloc(1, sizeof(*w));
-		w->id = id;
+		w->id = (int)i;
+		w->slot = slot;
 		w->fd = fds[1];
 		w->parent = getppid();
 		w->conf = conf;
@@ -314,13 +336,129 @@ parent_fork(const struct config *conf, struct run *r, struct shm *shm,
 		    start_ns + conf->duration_us * NS_PER_US;
 		worker_main(w);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(fds[1]);
 	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) == -1)
 		fatal("fcntl");
-	wi->id = id;
+	wi->id = (int)i;
 	wi->pid = pid;
 	wi->fd = fds[0];
+	wi->slot = slot;
+	wi->share = share;
+	wi->task_seq = -1;
 	wi->buf = xmalloc(PARENT_BUFSIZE);
+	return (i);
+}
+
+/*
+ * Take from a dead worker's slot the results it finished but never sent:
+ * those it emitted beyond what reached us through the pipe. They are the
+ * tail of its pending batch.
+ */
+static void
+parent_salvage(const struct config *conf, struct run *r,
+    struct worker_info *wi, struct shm_slot *s)
+{
+	struct result	 res;
+	uint64_t	 emitted, missing, i;
+	uint32_t	 count;
+
+	emitted = __atomic_load_n(&s->emitted, __ATOMIC_ACQUIRE);
+	count = __atomic_load_n(&s->batch.hdr.count, __ATOMIC_ACQUIRE);
+	if (emitted <= wi->results)
+		return;
+	missing = emitted - wi->results;
+	if (count > MSG_RESULTS_MAX || missing > count) {
+		log_warnx("worker %d (pid %ld): its shared batch is "
+		    "inconsistent; %llu results not recovered", wi->id,
+		    (long)wi->pid, (unsigned long long)missing);
+		return;
+	}
+	for (i = count - missing; i < count; i++) {
+		res = s->batch.r[i];
+		if (res.status >= STATUS_MAX)
+			continue;
+		stats_add(&r->stats, &res, &conf->expect);
+		wi->results++;
+		wi->salvaged++;
+	}
+}
+
+/* Return 1 when a crashed worker may be replaced. */
+static int
+parent_may_respawn(const struct config *conf, const struct run *r,
+    const struct shm *shm, uint64_t start_ns)
+{
+	if (!conf->respawn || r->interrupted ||
+	    r->respawns >= conf->max_respawns || shm_exhausted(shm))
+		return (0);
+	return (conf->duration_us == 0 ||
+	    clock_now_ns() - start_ns < conf->duration_us * NS_PER_US);
+}
+
+/*
+ * Settle every worker that is both reaped and drained: note the task it
+ * was running, take what it left in shared memory, and with --respawn put
+ * a replacement in its slot.
+ */
+static void
+parent_settle(const struct config *conf, struct run *r, struct shm *shm,
+    uint64_t start_ns)
+{
+	struct worker_info	*wi;
+	struct shm_slot		*s;
+	uint64_t		 seq;
+	size_t			 i, n = r->nworkers_total;
+
+	for (i = 0; i < n; i++) {
+		wi = &r->workers[i];
+		if (wi->finished || !wi->reaped || wi->fd != -1)
+			continue;
+		wi->finished = 1;
+		s = &shm->slot[wi->slot];
+		seq = __atomic_load_n(&s->task_seq, __ATOMIC_ACQUIRE);
+		if (seq != 0 && run_is_crash(wi))
+			wi->task_seq = (int64_t)(seq - 1);
+		/* A worker that broke the protocol is trusted no further. */
+		if (wi->status != WSTATUS_BROKEN && !wi->done)
+			parent_salvage(conf, r, wi, s);
+		if (run_is_crash(wi) &&
+		    parent_may_respawn(conf, r, shm, start_ns)) {
+			r->respawns++;
+			parent_fork(conf, r, shm, wi->slot, wi->share,
+			    start_ns);
+			/* r->workers may have moved. */
+		}
+	}
+}
+
+/* Kill a worker whose task has run past --timeout: it hangs. */
+static void
+parent_watch(const struct config *conf, struct run *r, struct shm *shm)
+{
+	struct worker_info	*wi;
+	struct shm_slot		*s;
+	uint64_t		 now, seq, started, limit;
+	size_t			 i;
+
+	limit = conf->timeout_us * NS_PER_US;
+	now = clock_now_ns();
+	for (i = 0; i < r->nworkers_total; i++) {
+		wi = &r->workers[i];
+		if (wi->reaped || wi->hung)
+			continue;
+		s = &shm->slot[wi->slot];
+		seq = __atomic_load_n(&s->task_seq, __ATOMIC_ACQUIRE);
+		started = __atomic_load_n(&s->task_start_ns, __ATOMIC_RELAXED);
+		if (seq == 0 || started == 0 || now < started ||
+		    now - started < limit)
+			continue;
+		log_warnx("worker %d (pid %ld): task %llu has run past "
+		    "--timeout; killing the worker", wi->id, (long)wi->pid,
+		    (unsigned long long)(seq - 1));
+		wi->hung = 1;
+		kill(wi->pid, SIGKILL);
+	}
 }
 
 /* Close the books: every ticket is ok, failed, lost or not run. */
@@ -352,44 +490,35 @@ parent_account(const struct config *conf, struct run *r, struct shm *shm,
 int
 parent_run(const struct config *conf, int concurrency, struct run *r)
 {
-	struct pollfd		*pfd;
-	struct worker_info	*wi, **pwi;
+	struct pollfd		*pfd = NULL;
+	struct worker_info	*wi, **pwi = NULL;
 	struct shm		*shm;
-	sigset_t		 block, old;
 	uint64_t		 start_ns, now, last_progress = 0, limit;
-	size_t			 i, npfd, live;
-	int			 nw, share, progress;
+	size_t			 i, npfd, live, cap = 0;
+	int			 nw, progress, watch;
 
 	run_init(r, concurrency);
 	nw = config_workers(conf, concurrency);
 	r->nworkers = nw;
-	r->nworkers_total = nw;
-	r->workers = xcalloc(nw, sizeof(*r->workers));
 	limit = conf->duration_us != 0 && !conf->requests_set ?
 	    UINT64_MAX : conf->requests;
 	shm = shm_new(nw, limit);
 	progress = !conf->quiet && isatty(STDERR_FILENO);
+	/* A plugin task runs in the worker: only the parent can stop it. */
+	watch = conf->timeout_set && (conf->kind == ENGINE_PLUGIN ||
+	    conf->engine != NULL);
 
-	/*
-	 * Hold signals while forking: a child must install its own handlers
-	 * before a SIGTERM from us can reach it, and the parent's handlers
-	 * must never run in a child.
-	 */
-	sigemptyset(&block);
-	sigaddset(&block, SIGCHLD);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &old);
 	start_ns = clock_now_ns();
-	for (i = 0; i < (size_t)nw; i++) {
-		share = concurrency / nw + ((int)i < concurrency % nw);
-		parent_fork(conf, r, shm, (int)i, share, start_ns);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	for (i = 0; i < (size_t)nw; i++)
+		parent_fork(conf, r, shm, i, concurrency / nw +
+		    ((int)i < concurrency % nw), start_ns);
 
-	pfd = xcalloc(nw + 1, sizeof(*pfd));
-	pwi = xcalloc(nw + 1, sizeof(*pwi));
 	for (;;) {
+		if (cap < r->nworkers_total + 1) {
+			cap = r->nworkers_total + 1;
+			pfd = xreallocarray(pfd, cap, sizeof(*pfd));
+			pwi = xreallocarray(pwi, cap, sizeof(*pwi));
+		}
 		npfd = 0;
 		pfd[npfd].fd = parent_sigpipe[0];
 		pfd[npfd++].events = POLLIN;
@@ -401,12 +530,11 @@ parent_run(const struct config *conf, int concurrency, struct run *r)
 				pfd[npfd].fd = wi->fd;
 				pfd[npfd++].events = POLLIN;
 			}
-			if (wi->fd != -1 || !wi->reaped)
-				live++;
+			live += !wi->finished;
 		}
 		if (live == 0)
 			break;
-		if (poll(pfd, npfd, progress ? 100 : 1000) == -1) {
+		if (poll(pfd, npfd, progress || watch ? 100 : 1000) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
@@ -420,6 +548,9 @@ parent_run(const struct config *conf, int concurrency, struct run *r)
 		}
 		/* A SIGCHLD may have been taken by an earlier run's wait. */
 		parent_reap(r, start_ns);
+		parent_settle(conf, r, shm, start_ns);
+		if (watch)
+			parent_watch(conf, r, shm);
 		now = clock_now_ns();
 		if (progress && now - last_progress >= PROGRESS_NS) {
 			summary_progress(r, limit, (now - start_ns) / NS_PER_US,

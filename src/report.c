@@ -51,9 +51,15 @@ report_strings(char *const *v, size_t n, int redact)
 }
 
 static json_t *
+report_str(const char *s)
+{
+	return (s != NULL ? json_string(s) : json_null());
+}
+
+static json_t *
 report_config(const struct config *c)
 {
-	json_t	*o = json_object(), *sweep;
+	json_t	*o = json_object(), *sweep, *exec;
 	size_t	 i;
 
 	json_object_set_new(o, "urls", report_strings(c->urls, c->nurls, 0));
@@ -87,6 +93,22 @@ report_config(const struct config *c)
 	json_object_set_new(o, "expect_status", json_string(c->expect_str));
 	json_object_set_new(o, "max_errors", json_string(c->max_errors_str));
 	json_object_set_new(o, "allow_crashes", json_integer(c->allow_crashes));
+	json_object_set_new(o, "engine", json_string(engine_name(c->kind)));
+	exec = json_null();
+	if (c->exec_argv != NULL) {
+		exec = json_array();
+		for (i = 0; c->exec_argv[i] != NULL; i++)
+			json_array_append_new(exec,
+			    json_string(c->exec_argv[i]));
+	}
+	json_object_set_new(o, "exec", exec);
+	json_object_set_new(o, "plugin", report_str(c->plugin_path));
+	json_object_set_new(o, "plugin_arg", report_str(c->plugin_arg));
+	json_object_set_new(o, "task_output", report_str(c->task_output));
+	json_object_set_new(o, "respawn", json_boolean(c->respawn));
+	json_object_set_new(o, "max_respawns", json_integer(c->max_respawns));
+	json_object_set_new(o, "worker_rlimit_as", c->rlimit_as == 0 ?
+	    json_null() : report_uint(c->rlimit_as));
 	return (o);
 }
 
@@ -144,7 +166,7 @@ report_phases(const struct stats *s)
 }
 
 static json_t *
-report_counts(const struct stats *s, int errors)
+report_counts(const struct config *c, const struct stats *s, int errors)
 {
 	json_t		*o = json_object();
 	const char	*name;
@@ -161,11 +183,8 @@ report_counts(const struct stats *s, int errors)
 		return (o);
 	}
 	for (i = 0; i < s->nerrors; i++) {
-		if ((name = http_error_name(s->errors[i].code)) == NULL) {
-			snprintf(key, sizeof(key), "CODE_%d",
-			    s->errors[i].code);
-			name = key;
-		}
+		name = engine_error_name(c, s->errors[i].code, key,
+		    sizeof(key));
 		json_object_set_new(o, name, report_uint(s->errors[i].count));
 	}
 	return (o);
@@ -207,7 +226,10 @@ report_workers(const struct run *r, int crashes)
 			    report_uint(w->results));
 			json_object_set_new(o, "at_us",
 			    report_uint(w->exit_us));
+			json_object_set_new(o, "task_seq", w->task_seq < 0 ?
+			    json_null() : json_integer(w->task_seq));
 			json_object_set_new(o, "reason", json_string(
+			    w->hung ? "hung" :
 			    w->status == WSTATUS_BROKEN ? "broken" :
 			    w->status == WSTATUS_SIGNALED ? "signaled" :
 			    "exited"));
@@ -239,7 +261,7 @@ report_workers(const struct run *r, int crashes)
 }
 
 static json_t *
-report_run(const struct run *r)
+report_run(const struct config *c, const struct run *r)
 {
 	json_t	*o = json_object(), *req = json_object(), *b = json_object();
 	double	 rps = 0;
@@ -257,12 +279,13 @@ report_run(const struct run *r)
 	json_object_set_new(o, "throughput_rps",
 	    json_real(round(rps * 100) / 100));
 	json_object_set_new(o, "latency_us", report_latency(r->stats.latency));
-	json_object_set_new(o, "status_codes", report_counts(&r->stats, 0));
-	json_object_set_new(o, "errors", report_counts(&r->stats, 1));
+	json_object_set_new(o, "status_codes", report_counts(c, &r->stats, 0));
+	json_object_set_new(o, "errors", report_counts(c, &r->stats, 1));
 	json_object_set_new(b, "in", report_uint(r->stats.bytes_in));
 	json_object_set_new(b, "out", report_uint(r->stats.bytes_out));
 	json_object_set_new(o, "bytes", b);
 	json_object_set_new(o, "phases_us", report_phases(&r->stats));
+	json_object_set_new(o, "respawns", json_integer(r->respawns));
 	json_object_set_new(o, "workers", report_workers(r, 0));
 	json_object_set_new(o, "crashes", report_workers(r, 1));
 	return (o);
@@ -275,6 +298,7 @@ report_build(const struct report *rep)
 	size_t	 i;
 
 	json_object_set_new(o, "schema", json_string(REPORT_SCHEMA));
+	json_object_set_new(o, "run_id", json_string(rep->conf->run_id));
 	json_object_set_new(tool, "name", json_string("forkload"));
 	json_object_set_new(tool, "version", json_string(rep->version));
 	json_object_set_new(tool, "libcurl", rep->libcurl != NULL &&
@@ -286,7 +310,8 @@ report_build(const struct report *rep)
 	json_object_set_new(o, "interrupted", json_boolean(rep->interrupted));
 	runs = json_array();
 	for (i = 0; i < rep->nruns; i++)
-		json_array_append_new(runs, report_run(&rep->runs[i]));
+		json_array_append_new(runs,
+		    report_run(rep->conf, &rep->runs[i]));
 	json_object_set_new(o, "runs", runs);
 	v = json_object();
 	json_object_set_new(v, "passed", json_boolean(rep->verdict->passed));

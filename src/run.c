@@ -89,8 +89,16 @@ run_describe_exit(const struct worker_info *w, char *buf, size_t len)
 {
 	char	 sig[32];
 
-	if (w->status == WSTATUS_BROKEN)
+	if (w->hung)
+		snprintf(buf, len, "hung in task %lld and was killed",
+		    (long long)w->task_seq);
+	else if (w->status == WSTATUS_BROKEN)
 		snprintf(buf, len, "broke the protocol and was killed");
+	else if (w->status == WSTATUS_SIGNALED && w->task_seq >= 0)
+		snprintf(buf, len, "killed by %s%s in task %lld",
+		    run_signame(w->signal, sig, sizeof(sig)),
+		    w->core_dumped ? " (core dumped)" : "",
+		    (long long)w->task_seq);
 	else if (w->status == WSTATUS_SIGNALED)
 		snprintf(buf, len, "killed by %s%s",
 		    run_signame(w->signal, sig, sizeof(sig)),

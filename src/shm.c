@@ -2,8 +2,11 @@
  * The ticket counter that the workers of one run share. Claiming a ticket
  * is one atomic add, so a fast worker takes more of the total and -n is met
  * exactly, never overshot. Each worker also owns a slot where it notes what
- * it claimed and runs, which the parent reads after a crash.
+ * it claimed and runs, and where it batches its results: after a crash the
+ * parent takes from there what the worker finished but never sent.
  */
+#include <string.h>
+
 #include <sys/mman.h>
 
 #include "forkload.h"
@@ -36,6 +39,20 @@ shm_free(struct shm *s)
 {
 	if (s != NULL)
 		munmap(s, sizeof(*s) + s->nslots * sizeof(s->slot[0]));
+}
+
+/* Clear slot i for a new worker (a replacement reuses a dead one's). */
+void
+shm_slot_reset(struct shm *s, size_t i)
+{
+	memset(&s->slot[i], 0, sizeof(s->slot[i]));
+}
+
+/* Return 1 when every ticket has been claimed. */
+int
+shm_exhausted(const struct shm *s)
+{
+	return (__atomic_load_n(&s->next, __ATOMIC_ACQUIRE) >= s->limit);
 }
 
 /* Claim the next ticket for slot i; returns 1 with *seq set, 0 when none. */

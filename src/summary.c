@@ -20,6 +20,7 @@ summary_run(FILE *f, const struct report *rep, const struct run *r)
 	const struct stats	*s = &r->stats;
 	const struct hist	*h = s->latency;
 	const char		*name;
+	const struct worker_info *w;
 	char			 a[32], b[32], c[32], d[32], how[128];
 	double			 rps = 0;
 	size_t			 i;
@@ -28,8 +29,11 @@ summary_run(FILE *f, const struct report *rep, const struct run *r)
 	if (r->duration_us > 0)
 		rps = (double)s->results * US_PER_SEC / r->duration_us;
 	units_format_duration(a, sizeof(a), r->duration_us);
-	fprintf(f, "Concurrency %d, %d worker%s, %s\n", r->concurrency,
+	fprintf(f, "Concurrency %d, %d worker%s, %s", r->concurrency,
 	    r->nworkers, r->nworkers == 1 ? "" : "s", a);
+	if (r->respawns > 0)
+		fprintf(f, ", %d respawned", r->respawns);
+	fputc('\n', f);
 	fprintf(f, "  Requests:  %llu issued, %llu ok, %llu failed, "
 	    "%llu lost, %llu not run\n", (unsigned long long)r->issued,
 	    (unsigned long long)r->ok, (unsigned long long)r->failed,
@@ -63,25 +67,21 @@ summary_run(FILE *f, const struct report *rep, const struct run *r)
 	if (!first)
 		fputc('\n', f);
 	for (i = 0; i < s->nerrors; i++) {
-		name = http_error_name(s->errors[i].code);
-		if (name != NULL)
-			fprintf(f, "%s%s: %llu", i == 0 ? "  Errors:    " :
-			    ", ", name, (unsigned long long)s->errors[i].count);
-		else
-			fprintf(f, "%sCODE_%d: %llu", i == 0 ? "  Errors:    " :
-			    ", ", s->errors[i].code,
-			    (unsigned long long)s->errors[i].count);
+		name = engine_error_name(rep->conf, s->errors[i].code, a,
+		    sizeof(a));
+		fprintf(f, "%s%s: %llu", i == 0 ? "  Errors:    " : ", ", name,
+		    (unsigned long long)s->errors[i].count);
 	}
 	if (s->nerrors > 0)
 		fputc('\n', f);
 	for (i = 0; i < r->nworkers_total; i++) {
 		if (!run_is_crash(&r->workers[i]))
 			continue;
+		w = &r->workers[i];
 		fprintf(f, "  Worker %d (pid %ld): %s, %llu results "
-		    "delivered\n",
-		    r->workers[i].id, (long)r->workers[i].pid,
-		    run_describe_exit(&r->workers[i], how, sizeof(how)),
-		    (unsigned long long)r->workers[i].results);
+		    "delivered\n", w->id, (long)w->pid,
+		    run_describe_exit(w, how, sizeof(how)),
+		    (unsigned long long)w->results);
 	}
 }
 
@@ -90,10 +90,23 @@ void
 summary_print(FILE *f, const struct report *rep)
 {
 	const struct verdict	*v = rep->verdict;
+	const struct config	*c = rep->conf;
+	char *const		*arg;
 	size_t			 i;
 
-	fprintf(f, "forkload %s: %s %s%s\n", rep->version, rep->conf->method,
-	    rep->conf->urls[0], rep->conf->nurls > 1 ? " (and more)" : "");
+	fprintf(f, "forkload %s: ", rep->version);
+	if (c->kind == ENGINE_EXEC) {
+		fprintf(f, "exec");
+		for (arg = c->exec_argv; *arg != NULL; arg++)
+			fprintf(f, " %s", *arg);
+		fputc('\n', f);
+	} else if (c->kind == ENGINE_PLUGIN)
+		fprintf(f, "plugin %s%s%s\n", c->plugin_path,
+		    c->plugin_arg != NULL ? ":" : "",
+		    c->plugin_arg != NULL ? c->plugin_arg : "");
+	else
+		fprintf(f, "%s %s%s\n", c->method, c->urls[0],
+		    c->nurls > 1 ? " (and more)" : "");
 	for (i = 0; i < rep->nruns; i++)
 		summary_run(f, rep, &rep->runs[i]);
 	fprintf(f, "Verdict: %s\n", v->passed ? "PASSED" : "FAILED");

@@ -176,6 +176,44 @@ units_count(const char *s, long long min, long long max, long long *out,
 }
 
 /*
+ * Parses a size in bytes: a whole number with an optional binary suffix,
+ * "K", "M", "G" or "T" (also "KiB" ... "TiB"), at least min. Returns 0 or
+ * -1.
+ */
+int
+units_bytes(const char *s, uint64_t min, uint64_t *out, const char **errstr)
+{
+	static const char	*suffix = "KMGT";
+	const char		*p, *q;
+	uint64_t		 v = 0, mult = 1;
+	int			 shift;
+
+	for (p = s; isdigitc(*p); p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return (fail(errstr, "too large"));
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (p == s)
+		return (fail(errstr, "invalid"));
+	if (*p != '\0') {
+		if ((q = strchr(suffix, *p)) == NULL || *p == '\0')
+			return (fail(errstr, "unknown unit"));
+		shift = 10 * (int)(q - suffix + 1);
+		mult = (uint64_t)1 << shift;
+		p++;
+		if (strcmp(p, "iB") != 0 && *p != '\0')
+			return (fail(errstr, "unknown unit"));
+	}
+	if (v > UINT64_MAX / mult)
+		return (fail(errstr, "too large"));
+	v *= mult;
+	if (v < min)
+		return (fail(errstr, "too small"));
+	*out = v;
+	return (ok(errstr));
+}
+
+/*
  * Parses an error limit, a count "N" or a percentage "P%", into *count and
  * *pct (-1 for a count); returns 0 or -1.
  */

@@ -33,7 +33,7 @@ verdict_run(struct verdict *v, const struct config *conf, const struct run *r,
 {
 	const struct stats	*s = &r->stats;
 	const char		*name;
-	char			 text[256];
+	char			 text[256], key[48];
 	uint64_t		 allowed;
 	size_t			 i;
 
@@ -54,14 +54,10 @@ verdict_run(struct verdict *v, const struct config *conf, const struct run *r,
 		verdict_reason(v, prefix, text);
 	}
 	for (i = 0; i < s->nerrors; i++) {
-		name = http_error_name(s->errors[i].code);
-		if (name != NULL)
-			snprintf(text, sizeof(text), "error %s: %llu", name,
-			    (unsigned long long)s->errors[i].count);
-		else
-			snprintf(text, sizeof(text), "error %d: %llu",
-			    s->errors[i].code,
-			    (unsigned long long)s->errors[i].count);
+		name = engine_error_name(conf, s->errors[i].code, key,
+		    sizeof(key));
+		snprintf(text, sizeof(text), "error %s: %llu", name,
+		    (unsigned long long)s->errors[i].count);
 		verdict_reason(v, prefix, text);
 	}
 }

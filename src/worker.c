@@ -5,6 +5,7 @@
  * stdio buffers it inherited from the parent.
  */
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,17 +49,22 @@ worker_send(struct worker *w, uint32_t type, const void *p, size_t len)
 		_exit(errno == EPIPE ? EXIT_INTERRUPTED : EXIT_SYSTEM);
 }
 
-static void
+/*
+ * Send the batch now. It lives in shared memory and is emptied only once
+ * the write is complete, so a worker killed mid-write leaves it for the
+ * parent to take.
+ */
+void
 worker_flush(struct worker *w)
 {
-	uint32_t	 n = w->batch.hdr.count;
+	uint32_t	 n = w->batch->hdr.count;
 
 	if (n == 0)
 		return;
-	worker_send(w, MSG_RESULTS, &w->batch,
-	    sizeof(w->batch.hdr) + n * sizeof(w->batch.r[0]));
+	worker_send(w, MSG_RESULTS, w->batch,
+	    sizeof(w->batch->hdr) + n * sizeof(w->batch->r[0]));
 	w->sent += n;
-	w->batch.hdr.count = 0;
+	__atomic_store_n(&w->batch->hdr.count, 0, __ATOMIC_RELEASE);
 	w->last_flush_ns = clock_now_ns();
 }
 
@@ -114,6 +120,10 @@ worker_setup(struct worker *w)
 	}
 	closefrom(4);
 
+	/* Tasks that this worker runs must not inherit the pipe. */
+	if (fcntl(w->fd, F_SETFD, FD_CLOEXEC) == -1)
+		_exit(EXIT_SYSTEM);
+
 	/* A load generator must not outlive the parent that watches it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
 		_exit(EXIT_SYSTEM);
@@ -126,6 +136,7 @@ void
 worker_main(struct worker *w)
 {
 	struct msg_done	 done;
+	struct rlimit	 rl;
 	char		 role[32];
 	int		 rv;
 
@@ -136,10 +147,15 @@ worker_main(struct worker *w)
 	log_set_fatal_hook(worker_fatal_hook);
 	setproctitle("worker %d", w->id);
 
-	w->batch.hdr.count = 0;
-	w->batch.hdr.pad = 0;
+	if (w->conf->rlimit_as != 0) {
+		/* A leaking task then fails in this worker, not the machine. */
+		rl.rlim_cur = rl.rlim_max = w->conf->rlimit_as;
+		if (setrlimit(RLIMIT_AS, &rl) == -1)
+			fatal("setrlimit RLIMIT_AS");
+	}
+	w->batch = &w->shm->slot[w->slot].batch;
 	w->last_flush_ns = clock_now_ns();
-	rv = w->conf->engine != NULL ? w->conf->engine(w) : http_run(w);
+	rv = engine_run(w);
 	worker_flush(w);
 	if (rv == -1)
 		_exit(EXIT_SYSTEM);
@@ -183,15 +199,38 @@ worker_claim(struct worker *w, uint64_t *seq)
 {
 	if (worker_stopping(w))
 		return (0);
-	return (shm_claim(w->shm, w->id, seq));
+	return (shm_claim(w->shm, w->slot, seq));
+}
+
+/* Note in shared memory which task runs now, for the parent's watch. */
+void
+worker_task_begin(struct worker *w, uint64_t seq)
+{
+	struct shm_slot	*s = &w->shm->slot[w->slot];
+
+	__atomic_store_n(&s->task_start_ns, clock_now_ns(), __ATOMIC_RELAXED);
+	__atomic_store_n(&s->task_seq, seq + 1, __ATOMIC_RELEASE);
+}
+
+/* Note that no task runs. */
+void
+worker_task_end(struct worker *w)
+{
+	__atomic_store_n(&w->shm->slot[w->slot].task_seq, 0, __ATOMIC_RELEASE);
 }
 
 /* Queue a result; a full batch goes to the parent at once. */
 void
 worker_emit(struct worker *w, const struct result *r)
 {
-	w->batch.r[w->batch.hdr.count++] = *r;
-	if (w->batch.hdr.count == MSG_RESULTS_MAX)
+	struct shm_slot	*s = &w->shm->slot[w->slot];
+	uint32_t	 n = w->batch->hdr.count;
+
+	/* The result first, then the count: a torn result is never read. */
+	w->batch->r[n] = *r;
+	__atomic_store_n(&w->batch->hdr.count, n + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->emitted, s->emitted + 1, __ATOMIC_RELEASE);
+	if (n + 1 == MSG_RESULTS_MAX)
 		worker_flush(w);
 }
 
@@ -204,7 +243,7 @@ worker_sleep_ms(struct worker *w, int max)
 {
 	uint64_t	 due, now;
 
-	if (w->batch.hdr.count == 0)
+	if (w->batch->hdr.count == 0)
 		return (max);
 	due = w->last_flush_ns + FLUSH_NS;
 	now = clock_now_ns();
@@ -219,7 +258,7 @@ worker_sleep_ms(struct worker *w, int max)
 void
 worker_tick(struct worker *w)
 {
-	if (w->batch.hdr.count > 0 &&
+	if (w->batch->hdr.count > 0 &&
 	    clock_now_ns() - w->last_flush_ns >= FLUSH_NS)
 		worker_flush(w);
 }

@@ -9,6 +9,15 @@ TMP=$(mktemp -d)
 TPID=""
 PORT=""
 NAME=$(basename "$0" .sh)
+PLUGINS="$B/tests/plugins"
+# A sanitized build cannot run under an address-space limit.
+SANITIZED=0
+grep -q fsanitize "$B/.flags" 2>/dev/null && SANITIZED=1
+# Let a crashing task or plugin die by its signal, as it would unsanitized.
+export ASAN_OPTIONS="handle_segv=0:handle_abort=0:handle_sigbus=0:handle_sigfpe=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+
+# ms: wall-clock milliseconds, for bounds the issue sets on run time.
+ms() { echo $(($(date +%s%N) / 1000000)); }
 
 cleanup() {
 	[ -n "$TPID" ] && kill "$TPID" 2>/dev/null && wait "$TPID" 2>/dev/null
@@ -79,3 +88,48 @@ gone() {
 	done
 	return 1
 }
+
+# Start a real nginx from Debian on its own config and a free loopback port,
+# with an access log of every request; sets NGPORT. Fails when absent.
+start_nginx() {
+	NGINX=/usr/sbin/nginx
+	if [ ! -x "$NGINX" ]; then
+		notok "nginx is installed" "run ./deps.sh"
+		return 1
+	fi
+	NGPORT=$(free_port)
+	mkdir -p "$TMP/nginx"
+	user=""
+	[ "$(id -u)" -eq 0 ] && user="user root;"
+	cat > "$TMP/nginx/nginx.conf" <<CONF
+$user
+worker_processes 1;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx/error.log;
+events { worker_connections 4096; }
+http {
+	access_log $TMP/nginx/access.log;
+	client_body_temp_path $TMP/nginx/body;
+	proxy_temp_path $TMP/nginx/proxy;
+	fastcgi_temp_path $TMP/nginx/fastcgi;
+	uwsgi_temp_path $TMP/nginx/uwsgi;
+	scgi_temp_path $TMP/nginx/scgi;
+	keepalive_requests 1000000;
+	server {
+		listen 127.0.0.1:$NGPORT;
+		location / { return 200 "ok\\n"; }
+		location /missing { return 404; }
+	}
+}
+CONF
+	"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log"
+	i=0
+	while ! curl -sf "http://127.0.0.1:$NGPORT/" > /dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	: > "$TMP/nginx/access.log"
+}
+
+# Requests nginx has logged so far.
+nginx_count() { wc -l < "$TMP/nginx/access.log" | tr -d ' '; }

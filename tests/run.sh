@@ -31,7 +31,7 @@ else
 	sed 's/^/# /' "$out" | head -20
 	echo "not ok - style: KNF mechanical rules"
 fi
-for s in badinput http crash signals nginx; do
+for s in badinput http crash signals nginx exec plugin chaos; do
 	sh "tests/$s.sh"
 done | tee "$out"
 p=$(grep -c '^ok ' "$out" || true)

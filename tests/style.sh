@@ -4,7 +4,9 @@
 # Run by make check; prints each offending line.
 top=${top_srcdir:-.}
 rc=0
-for f in "$top"/cmd/*.c "$top"/src/*.c "$top"/include/*.h "$top"/tests/*.c; do
+for f in "$top"/cmd/*.c "$top"/src/*.c "$top"/include/*.h \
+    "$top"/include/forkload/*.h "$top"/tests/*.c "$top"/tests/plugins/*.c \
+    "$top"/examples/*.c; do
 	[ -f "$f" ] || continue
 	awk -v f="$f" '
 	{

@@ -102,6 +102,7 @@ add_workers(struct run *r, size_t n)
 		r->workers[i].fd = -1;
 		r->workers[i].hello = 1;
 		r->workers[i].reaped = 1;
+		r->workers[i].task_seq = -1;
 	}
 	return (r->workers);
 }
@@ -129,6 +130,9 @@ static void
 fixture_finish(struct fixture *f, const char *started, const char *finished)
 {
 	verdict_eval(&f->verdict, &f->conf, f->runs, f->nruns, 0);
+	/* The run id is random in real runs. */
+	strlcpy(f->conf.run_id, "0123456789abcdef0123456789abcdef",
+	    sizeof(f->conf.run_id));
 	f->rep.conf = &f->conf;
 	f->rep.runs = f->runs;
 	f->rep.nruns = f->nruns;

@@ -1,0 +1,263 @@
+/*
+ * The exec engine: each task runs a program with execve(), never through a
+ * shell. A worker runs up to its share of -c children at once, each in its
+ * own process group so that a task over --timeout is killed whole.
+ */
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forkload.h"
+
+#define EXEC_ERR_ABORTED	(EXEC_ERR_TIMEOUT + 1)
+
+extern char **environ;
+
+struct task {
+	pid_t		 pid;		/* 0: a free place */
+	uint64_t	 seq;
+	uint64_t	 start_ns;
+	int		 exec_errno;	/* execve failed with this */
+	int		 timed_out;
+	int		 aborted;
+};
+
+/* Return the report's name of an exec error code, using buf. */
+const char *
+exec_error_name(int code, char *buf, size_t len)
+{
+	const char	*s;
+
+	if (code > EXEC_ERR_EXIT && code < EXEC_ERR_EXIT + 256)
+		snprintf(buf, len, "EXIT_%d", code - EXEC_ERR_EXIT);
+	else if (code > EXEC_ERR_SIGNAL && code < EXEC_ERR_SIGNAL + 128 &&
+	    (s = sigabbrev_np(code - EXEC_ERR_SIGNAL)) != NULL)
+		snprintf(buf, len, "SIGNAL_%s", s);
+	else if (code == EXEC_ERR_TIMEOUT)
+		snprintf(buf, len, "TIMEOUT");
+	else if (code == EXEC_ERR_ABORTED)
+		snprintf(buf, len, "ABORTED");
+	else if (code > EXEC_ERR_ERRNO && code < EXEC_ERR_ERRNO + 4096 &&
+	    (s = strerrorname_np(code - EXEC_ERR_ERRNO)) != NULL)
+		snprintf(buf, len, "EXEC_%s", s);
+	else
+		snprintf(buf, len, "CODE_%d", code);
+	return (buf);
+}
+
+static void
+exec_output_path(const struct worker *w, uint64_t seq, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/task-%llu.log", w->conf->task_output,
+	    (unsigned long long)seq);
+}
+
+/* Like execvp(), but never hands a file to /bin/sh. Returns an errno. */
+static int
+exec_path(char *const argv[])
+{
+	const char	*path, *p, *end;
+	char		 full[PATH_MAX];
+	int		 err = ENOENT;
+
+	if (strchr(argv[0], '/') != NULL) {
+		execve(argv[0], argv, environ);
+		return (errno);
+	}
+	if ((path = getenv("PATH")) == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; ; p = end + 1) {
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		snprintf(full, sizeof(full), "%.*s/%s", (int)(end - p),
+		    end == p ? "." : p, argv[0]);
+		execve(full, argv, environ);
+		if (errno != ENOENT && errno != ENOTDIR)
+			err = errno;	/* EACCES beats a later ENOENT */
+		if (*end == '\0')
+			break;
+	}
+	return (err);
+}
+
+/* In the child: set up the task's process and exec it; never returns. */
+static __dead void
+exec_child(const struct worker *w, uint64_t seq, int errfd, pid_t worker)
+{
+	struct sigaction	 sa;
+	sigset_t		 none;
+	char			 num[32], out[PATH_MAX];
+	int			 fd, err;
+
+	/* Its own process group: a timeout kills the task and its children. */
+	setpgid(0, 0);
+	/* A task must die with its worker, as the worker dies with forkload. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != worker)
+		_exit(127);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	if ((fd = open("/dev/null", O_RDWR)) != -1)
+		dup2(fd, STDIN_FILENO);
+	if (w->conf->task_output != NULL) {
+		exec_output_path(w, seq, out, sizeof(out));
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	}
+	if (fd != -1) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+	}
+	/* Keep only the error pipe, as fd 3, closed by a successful exec. */
+	if (errfd != 3 && dup2(errfd, 3) == -1)
+		_exit(127);
+	fcntl(3, F_SETFD, FD_CLOEXEC);
+	closefrom(4);
+
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)seq);
+	setenv("FORKLOAD_SEQ", num, 1);
+	snprintf(num, sizeof(num), "%d", w->id);
+	setenv("FORKLOAD_WORKER", num, 1);
+	setenv("FORKLOAD_RUN_ID", w->conf->run_id, 1);
+
+	err = exec_path(w->conf->exec_argv);
+	(void)write(3, &err, sizeof(err));
+	_exit(127);
+}
+
+/* Start one task in a free place; fatal only when fork itself fails. */
+static void
+exec_spawn(struct worker *w, struct task *t, uint64_t seq)
+{
+	ssize_t		 n;
+	pid_t		 me = getpid();
+	int		 p[2], err = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->seq = seq;
+	/* The pipe carries errno back if execve fails; exec closes it. */
+	if (pipe2(p, O_CLOEXEC) == -1)
+		fatal("pipe2");
+	t->start_ns = clock_now_ns();
+	worker_task_begin(w, seq);
+	if ((t->pid = fork()) == -1)
+		fatal("fork");
+	if (t->pid == 0)
+		exec_child(w, seq, p[1], me);
+	/* Both sides set the group, so a kill(-pid) can never miss it. */
+	setpgid(t->pid, t->pid);
+	close(p[1]);
+	do
+		n = read(p[0], &err, sizeof(err));
+	while (n == -1 && errno == EINTR);
+	close(p[0]);
+	if (n == sizeof(err))
+		t->exec_errno = err;
+}
+
+/* Turn a reaped task into a result. */
+static void
+exec_finish(struct worker *w, struct task *t, int status, uint64_t now)
+{
+	struct result	 r;
+	char		 out[PATH_MAX];
+
+	memset(&r, 0, sizeof(r));
+	r.seq = t->seq;
+	r.start_ns = t->start_ns - w->run_start_ns;
+	r.sched_ns = r.start_ns;
+	r.latency_ns = now - t->start_ns;
+	if (t->exec_errno != 0)
+		r.error = EXEC_ERR_ERRNO + t->exec_errno;
+	else if (t->aborted)
+		r.error = EXEC_ERR_ABORTED;
+	else if (t->timed_out)
+		r.error = EXEC_ERR_TIMEOUT;
+	else if (WIFSIGNALED(status))
+		r.error = EXEC_ERR_SIGNAL + WTERMSIG(status);
+	else if (WEXITSTATUS(status) != 0)
+		r.error = EXEC_ERR_EXIT + WEXITSTATUS(status);
+	/* Keep the output of failed tasks only. */
+	if (w->conf->task_output != NULL && r.error == 0) {
+		exec_output_path(w, t->seq, out, sizeof(out));
+		unlink(out);
+	}
+	t->pid = 0;
+	worker_emit(w, &r);
+	worker_flush(w);
+}
+
+/* Run a worker's share of tasks as child processes. */
+int
+exec_run(struct worker *w)
+{
+	struct task	*tasks;
+	struct timespec	 ts;
+	sigset_t	 chld;
+	uint64_t	 seq, now, timeout_ns;
+	pid_t		 pid;
+	int		 i, n = w->concurrency, running, st, ms;
+
+	worker_hello(w, "exec");
+	/* SIGCHLD stays blocked: the loop takes it with sigtimedwait(). */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	tasks = xcalloc(n, sizeof(*tasks));
+	timeout_ns = w->conf->timeout_set ? w->conf->timeout_us * NS_PER_US : 0;
+
+	for (;;) {
+		running = 0;
+		for (i = 0; i < n; i++) {
+			if (tasks[i].pid == 0 && !worker_interrupted() &&
+			    worker_claim(w, &seq))
+				exec_spawn(w, &tasks[i], seq);
+			running += tasks[i].pid != 0;
+		}
+		if (running == 0)
+			break;
+
+		ms = worker_sleep_ms(w, 50);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+		(void)sigtimedwait(&chld, NULL, &ts);
+
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+			now = clock_now_ns();
+			for (i = 0; i < n; i++)
+				if (tasks[i].pid == pid)
+					exec_finish(w, &tasks[i], st, now);
+		}
+		now = clock_now_ns();
+		for (i = 0; i < n; i++) {
+			if (tasks[i].pid == 0)
+				continue;
+			if (worker_interrupted() && !tasks[i].aborted) {
+				tasks[i].aborted = 1;
+				kill(-tasks[i].pid, SIGKILL);
+			} else if (timeout_ns != 0 && !tasks[i].timed_out &&
+			    now - tasks[i].start_ns >= timeout_ns) {
+				tasks[i].timed_out = 1;
+				kill(-tasks[i].pid, SIGKILL);
+			}
+		}
+		worker_tick(w);
+	}
+	worker_task_end(w);
+	free(tasks);
+	return (0);
+}

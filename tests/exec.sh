@@ -1,0 +1,84 @@
+# --exec: a program per task, by execve and never through a shell, with the
+# task's index in its environment, exit statuses and signals counted by name,
+# and tasks over --timeout killed with their whole process group.
+. tests/lib.sh
+R="$TMP/r.json"
+
+"$FL" run -q -n 500 -c 4 -o "$R" --exec -- /bin/sh -c 'exit $((FORKLOAD_SEQ % 10 == 3))'
+eq "500 tasks, every tenth fails: exit 1" $? 1
+eq "500 tasks: exactly 50 EXIT_1" "$(jq -c '.runs[0].errors' "$R")" '{"EXIT_1":50}'
+eq "500 tasks: 450 ok" "$(jqr "$R" '.runs[0].requests.ok')" 450
+eq "500 tasks: accounting identity" "$(identity "$R")" true
+eq "500 tasks: config.engine" "$(jqr "$R" '.config.engine')" exec
+check "500 tasks: report matches the schema" schema_ok "$R"
+
+"$FL" run -q -n 6 -c 2 -o "$R" --exec -- "$TMP/no/such/program"
+eq "missing program: exit 1, not a crash" $? 1
+eq "missing program: EXEC_ENOENT per task" "$(jq -c '.runs[0].errors' "$R")" '{"EXEC_ENOENT":6}'
+eq "missing program: no worker crashed" "$(jqr "$R" '.runs[0].crashes | length')" 0
+
+# No shell: a script without #! is not run through /bin/sh.
+printf 'exit 0\n' > "$TMP/noshebang"
+chmod +x "$TMP/noshebang"
+"$FL" run -q -n 2 -c 1 -o "$R" --exec -- "$TMP/noshebang"
+eq "no shell: a script without #! fails with EXEC_ENOEXEC" \
+    "$(jq -c '.runs[0].errors' "$R")" '{"EXEC_ENOEXEC":2}'
+
+# The environment of each task.
+"$FL" run -q -n 20 -c 3 -o "$R" --exec -- /bin/sh -c \
+    'echo "$FORKLOAD_SEQ $FORKLOAD_WORKER $FORKLOAD_RUN_ID" >> "$0"' "$TMP/env.log"
+eq "environment: exit 0" $? 0
+eq "environment: FORKLOAD_SEQ covers 0..19 once each" \
+    "$(cut -d' ' -f1 "$TMP/env.log" | sort -n | tr '\n' ' ')" \
+    "$(seq 0 19 | tr '\n' ' ')"
+eq "environment: FORKLOAD_RUN_ID is the report's run_id" \
+    "$(cut -d' ' -f3 "$TMP/env.log" | sort -u)" "$(jqr "$R" .run_id)"
+eq "environment: FORKLOAD_WORKER names report workers" \
+    "$(cut -d' ' -f2 "$TMP/env.log" | sort -u | tr '\n' ' ')" \
+    "$(jq -r '[.runs[0].workers[].id | tostring] | join(" ")' "$R") "
+
+# A signal that ends a task is counted by name.
+"$FL" run -q -n 3 -c 1 -o "$R" --exec -- /bin/sh -c 'kill -SEGV $$'
+eq "task killed by SIGSEGV: SIGNAL_SEGV" "$(jq -c '.runs[0].errors' "$R")" '{"SIGNAL_SEGV":3}'
+
+# --timeout kills the task's whole process group.
+mark="31.$$"
+t0=$(ms)
+"$FL" run -q -n 3 -c 3 --timeout 300ms -o "$R" --exec -- /bin/sh -c "sleep $mark & sleep $mark"
+eq "--timeout: exit 1" $? 1
+eq "--timeout: TIMEOUT per task" "$(jq -c '.runs[0].errors' "$R")" '{"TIMEOUT":3}'
+check "--timeout: the run did not wait for the tasks" [ $(($(ms) - t0)) -lt 10000 ]
+sleep 0.2
+eq "--timeout: no grandchild left" "$(pgrep -f "sleep $mark" | wc -l)" 0
+
+# --task-output keeps the output of failed tasks only.
+mkdir "$TMP/out"
+"$FL" run -q -n 6 -c 2 --task-output "$TMP/out" -o "$R" --exec -- /bin/sh -c \
+    'echo "out-$FORKLOAD_SEQ"; echo "err-$FORKLOAD_SEQ" >&2; exit $((FORKLOAD_SEQ % 2))'
+eq "--task-output: files of failed tasks only" "$(ls "$TMP/out" | sort | tr '\n' ' ')" \
+    "task-1.log task-3.log task-5.log "
+eq "--task-output: stdout and stderr kept" "$(cat "$TMP/out/task-3.log" | tr '\n' ' ')" "out-3 err-3 "
+
+# Bad input around --exec.
+"$FL" run -q -n 2 --exec /bin/true 2> "$TMP/err"
+eq "--exec without --: exit 2" $? 2
+"$FL" run -q -n 2 --exec -- 2> "$TMP/err"
+eq "--exec with no command: exit 2" $? 2
+"$FL" run -q -n 2 --task-output "$TMP/nodir" --exec -- /bin/true 2> "$TMP/err"
+eq "--task-output into a missing directory: exit 2" $? 2
+"$FL" run -q -n 2 --task-output "$TMP/out" http://127.0.0.1:1/ 2> "$TMP/err"
+eq "--task-output without --exec: exit 2" $? 2
+
+# The parent dies: workers and their task children go within a second.
+"$FL" run -q -n 100 -c 4 --exec -- sleep "$mark" &
+f=$!
+sleep 0.5
+ws=$(pgrep -P $f)
+kids=""
+for w in $ws; do kids="$kids $(pgrep -P "$w")"; done
+kill -9 $f
+wait $f 2>/dev/null
+left=""
+for p in $ws $kids; do gone "$p" 10 || left="$left $p"; done
+eq "parent killed: tasks were running" "$(echo $kids | wc -w)" 4
+eq "parent killed: no worker or task left after 1 s" "$left" ""

@@ -1,0 +1,107 @@
+# --plugin: crashes, aborts and hangs in plugin code are isolated, recorded
+# with the task that caused them, and accounted for exactly.
+. tests/lib.sh
+R="$TMP/r.json"
+P=$PLUGINS
+
+"$FL" run -q -n 2000 -c 4 --respawn --allow-crashes 100 -o "$R" --plugin "$P/segv.so"
+eq "segv every 100th, --respawn: exit 0" $? 0
+eq "segv: exactly 20 crashes" "$(jqr "$R" '.runs[0].crashes | length')" 20
+eq "segv: each crash names its task" \
+    "$(jq -c '[.runs[0].crashes[].task_seq] | sort' "$R")" \
+    "$(seq 37 100 1937 | jq -sc .)"
+eq "segv: each crash is SIGSEGV" \
+    "$(jq -c '[.runs[0].crashes[].signal] | unique' "$R")" '["SIGSEGV"]'
+eq "segv: ok 1980, lost 20, not_run 0" \
+    "$(jq -c '.runs[0].requests | [.ok, .lost, .not_run]' "$R")" '[1980,20,0]'
+eq "segv: accounting identity" "$(identity "$R")" true
+eq "segv: workers[] has every worker, replacements too" \
+    "$(jqr "$R" '.runs[0] | (.workers | length) == 4 + .respawns')" true
+eq "segv: each worker has its rusage" \
+    "$(jqr "$R" '[.runs[0].workers[] | .cpu_user_us >= 0 and .max_rss_kb > 0] | all')" true
+check "segv: report matches the schema" schema_ok "$R"
+
+"$FL" run -q -n 2000 -c 4 --respawn --allow-crashes 19 -o "$R" --plugin "$P/segv.so"
+eq "segv, 20 crashes over --allow-crashes 19: exit 3" $? 3
+
+"$FL" run -q -n 2000 -c 4 -o "$R" --plugin "$P/segv.so"
+eq "segv without --respawn: exit 3" $? 3
+eq "segv without --respawn: every worker died" "$(jqr "$R" '.runs[0].crashes | length')" 4
+eq "segv without --respawn: the rest is not_run" \
+    "$(jqr "$R" '.runs[0].requests | .not_run == 2000 - .ok - .lost and .not_run > 0')" true
+eq "segv without --respawn: accounting identity" "$(identity "$R")" true
+
+"$FL" run -q -n 20 -c 2 -o "$R" --plugin "$P/abort.so"
+eq "abort: exit 3" $? 3
+eq "abort: SIGABRT in task 3" "$(jq -c '[.runs[0].crashes[] | [.signal, .task_seq]]' "$R")" '[["SIGABRT",3]]'
+
+t0=$(ms)
+"$FL" run -q -n 20 -c 2 --timeout 1s -o "$R" --plugin "$P/sleep.so"
+rc=$?
+t=$(($(ms) - t0))
+eq "hang: exit 3" $rc 3
+eq "hang: recorded as hung in task 5" \
+    "$(jq -c '[.runs[0].crashes[] | [.reason, .task_seq, .signal]]' "$R")" '[["hung",5,"SIGKILL"]]'
+check "hang: the run ended within 5 s" [ "$t" -lt 5000 ]
+eq "hang: the other tasks ran" "$(jqr "$R" '.runs[0].requests.ok')" 19
+# One worker: when it hangs, the rest of the work waits for a replacement.
+"$FL" run -q -n 20 -c 1 --timeout 500ms --respawn --allow-crashes 1 -o "$R" --plugin "$P/sleep.so"
+eq "hang with --respawn and --allow-crashes 1: exit 0" $? 0
+eq "hang with --respawn: one replacement" "$(jqr "$R" '.runs[0].respawns')" 1
+eq "hang with --respawn: the replacement ran the rest" \
+    "$(jq -c '.runs[0].requests | [.ok, .lost, .not_run]' "$R")" '[19,1,0]'
+"$FL" run -q -n 20 -c 1 --timeout 500ms -o "$R" --plugin "$P/sleep.so"
+eq "hang without --respawn: the rest is not_run" \
+    "$(jq -c '.runs[0].requests | [.ok, .lost, .not_run]' "$R")" '[5,1,14]' 
+
+"$FL" run -q -n 100 -c 3 -o "$R" --plugin "$P/ok.so:7"
+eq "plugin error codes: exit 1" $? 1
+eq "plugin error codes: PLUGIN_7 for every tenth" "$(jq -c '.runs[0].errors' "$R")" '{"PLUGIN_7":10}'
+"$FL" run -q -n 100 -c 3 -o "$R" --plugin "$P/ok.so:-1"
+eq "negative plugin code: PLUGIN_NEG1" "$(jq -c '.runs[0].errors' "$R")" '{"PLUGIN_NEG1":10}'
+"$FL" run -q -n 100 -c 3 -o "$R" --plugin "$P/ok.so"
+eq "ok plugin: exit 0" $? 0
+eq "ok plugin: -w equals -c" "$(jqr "$R" '.runs[0].workers | length')" 3
+
+"$FL" run -q -n 10 -c 2 -o "$R" --plugin "$P/initfail.so"
+eq "init failure: exit 3" $? 3
+eq "init failure: nothing ran" "$(jqr "$R" '.runs[0].requests.not_run')" 10
+
+for bad in nosym badapi missing; do
+	rm -f "$R"
+	"$FL" run -q -n 5 -o "$R" --plugin "$P/$bad.so" > "$TMP/out" 2> "$TMP/err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l < "$TMP/err")" -eq 1 ] && [ ! -e "$R" ] &&
+	    grep -qF "$bad.so" "$TMP/err"; then
+		ok "bad plugin $bad: exit 2, one line"
+	else
+		notok "bad plugin $bad: exit 2, one line" "exit $rc: $(cat "$TMP/err")"
+	fi
+done
+"$FL" run -q -n 5 -w 2 --plugin "$P/ok.so" 2> "$TMP/err"
+eq "-w with --plugin: exit 2" $? 2
+"$FL" run -q -n 5 --plugin "$P/ok.so" http://127.0.0.1:1/ 2> "$TMP/err"
+eq "URL with --plugin: exit 2" $? 2
+
+if [ "$SANITIZED" -eq 0 ]; then
+	"$FL" run -q -n 200 -c 2 --worker-rlimit-as 256M -o "$R" --plugin "$P/leak.so"
+	eq "--worker-rlimit-as: a leaking plugin crashes its worker: exit 3" $? 3
+	check "--worker-rlimit-as: crashes recorded" \
+	    jqe '.runs[0].crashes | length >= 1' "$R"
+	eq "--worker-rlimit-as: config" "$(jqr "$R" '.config.worker_rlimit_as')" 268435456
+	eq "--worker-rlimit-as: accounting identity" "$(identity "$R")" true
+fi
+"$FL" run -q -n 5 --worker-rlimit-as 1K --plugin "$P/ok.so" 2> "$TMP/err"
+eq "--worker-rlimit-as 1K: exit 2" $? 2
+
+# The parent dies during a plugin run: its workers go within a second.
+"$FL" run -q -n 100 -c 3 --plugin "$P/slow.so:200" &
+f=$!
+sleep 0.5
+ws=$(pgrep -P $f)
+kill -9 $f
+wait $f 2>/dev/null
+left=""
+for w in $ws; do gone "$w" 10 || left="$left $w"; done
+eq "parent killed in a plugin run: workers found" "$(echo $ws | wc -w)" 3
+eq "parent killed in a plugin run: none left after 1 s" "$left" ""
