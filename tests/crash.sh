@@ -51,3 +51,9 @@ check "all workers killed: not_run is the rest" \
     jqe '.runs[0].requests.not_run > 0' "$R"
 eq "all workers killed: accounting identity" "$(identity "$R")" true
 eq "all workers killed: issued is -n" "$(jqr "$R" '.runs[0].requests.issued')" 100000
+
+# A crash and a failed expectation together: 3 outranks 1.
+kill_one "$R" -d 3s -c 4 -w 2 "$(URL /status/500)"
+eq "crash and failed statuses together exit 3" $? 3
+check "crash and failed statuses: both in the verdict" \
+    jqe '[.verdict.reasons[] | select(test("status 500|SIGKILL"))] | length == 2' "$R"
