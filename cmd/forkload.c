@@ -53,7 +53,7 @@ usage(FILE *f)
 "  -H, --header 'N: v'      add a request header (repeatable)\n"
 "      --data STRING        request body\n"
 "      --data-file FILE     request body from a file\n"
-"      --timeout D          per-request timeout (default 30s)\n"
+"      --timeout D          per-task timeout (HTTP default 30s, else none)\n"
 "      --connect-timeout D  connect timeout\n"
 "      --http2              use HTTP/2 where the server offers it\n"
 "  -k, --insecure           do not verify TLS certificates\n"
@@ -218,8 +218,15 @@ parse_run(struct config *c, int argc, char **argv)
 {
 	const char	*errstr, *name;
 	char		 shortopt[3];
-	int		 ch, method_set = 0, exec = 0, i, n;
+	int		 ch, method_set = 0, exec = 0, i, n, after = -1;
 
+	/* getopt moves operands around: count those after "--" first. */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			after = argc - i - 1;
+			break;
+		}
+	}
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":n:d:c:w:m:H:ko:qh",
@@ -374,8 +381,11 @@ parse_run(struct config *c, int argc, char **argv)
 		    optind >= argc)
 			usage_error("--exec needs a command after --, as in "
 			    "--exec -- /bin/true");
-		c->kind = ENGINE_EXEC;
 		n = argc - optind;
+		if (n > after)
+			usage_error("'%s' before --: with --exec, only the "
+			    "command follows --", argv[optind]);
+		c->kind = ENGINE_EXEC;
 		c->exec_argv = xcalloc(n + 1, sizeof(*c->exec_argv));
 		for (i = 0; i < n; i++)
 			c->exec_argv[i] = xstrdup(argv[optind + i]);

@@ -296,6 +296,7 @@ struct worker {
 	pid_t			 parent;
 	const struct config	*conf;
 	int			 concurrency;	/* this worker's share */
+	int			 level;		/* the run's concurrency */
 	struct shm		*shm;
 	struct worker_batch	*batch;		/* in shm: a crash loses none */
 	uint64_t		 run_start_ns;

@@ -53,11 +53,16 @@ exec_error_name(int code, char *buf, size_t len)
 	return (buf);
 }
 
+/* Each level of a sweep numbers its tasks from 0: name the level too. */
 static void
 exec_output_path(const struct worker *w, uint64_t seq, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/task-%llu.log", w->conf->task_output,
-	    (unsigned long long)seq);
+	if (w->conf->nsweep > 0)
+		snprintf(buf, len, "%s/c%d-task-%llu.log", w->conf->task_output,
+		    w->level, (unsigned long long)seq);
+	else
+		snprintf(buf, len, "%s/task-%llu.log", w->conf->task_output,
+		    (unsigned long long)seq);
 }
 
 /* Like execvp(), but never hands a file to /bin/sh. Returns an errno. */
@@ -116,8 +121,10 @@ exec_child(const struct worker *w, uint64_t seq, int errfd, pid_t worker)
 		dup2(fd, STDIN_FILENO);
 	if (w->conf->task_output != NULL) {
 		exec_output_path(w, seq, out, sizeof(out));
-		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if ((err = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1)
+			fd = err;
 	}
+	/* Never the worker's stderr: a task's output is its own business. */
 	if (fd != -1) {
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);

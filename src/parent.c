@@ -330,6 +330,7 @@ parent_fork(const struct config *conf, struct run *r, struct shm *shm,
 		w->parent = getppid();
 		w->conf = conf;
 		w->concurrency = share;
+		w->level = r->concurrency;
 		w->shm = shm;
 		w->run_start_ns = start_ns;
 		w->deadline_ns = conf->duration_us == 0 ? 0 :
@@ -422,7 +423,12 @@ parent_settle(const struct config *conf, struct run *r, struct shm *shm,
 		/* A worker that broke the protocol is trusted no further. */
 		if (wi->status != WSTATUS_BROKEN && !wi->done)
 			parent_salvage(conf, r, wi, s);
-		if (run_is_crash(wi) &&
+		/*
+		 * A worker that failed before its first result, saying why,
+		 * would fail again: replace only those that were working.
+		 */
+		if (run_is_crash(wi) && !(wi->error[0] != '\0' &&
+		    wi->results == 0) &&
 		    parent_may_respawn(conf, r, shm, start_ns)) {
 			r->respawns++;
 			parent_fork(conf, r, shm, wi->slot, wi->share,

@@ -83,7 +83,8 @@ report_config(const struct config *c)
 	    report_strings(c->headers, c->nheaders, 1));
 	json_object_set_new(o, "body_bytes", c->data == NULL ? json_null() :
 	    report_uint(c->datalen));
-	json_object_set_new(o, "timeout_us", report_uint(c->timeout_us));
+	json_object_set_new(o, "timeout_us", c->kind != ENGINE_HTTP &&
+	    !c->timeout_set ? json_null() : report_uint(c->timeout_us));
 	json_object_set_new(o, "connect_timeout_us",
 	    c->connect_timeout_us == 0 ? json_null() :
 	    report_uint(c->connect_timeout_us));
@@ -301,8 +302,9 @@ report_build(const struct report *rep)
 	json_object_set_new(o, "run_id", json_string(rep->conf->run_id));
 	json_object_set_new(tool, "name", json_string("forkload"));
 	json_object_set_new(tool, "version", json_string(rep->version));
-	json_object_set_new(tool, "libcurl", rep->libcurl != NULL &&
-	    *rep->libcurl != '\0' ? json_string(rep->libcurl) : json_null());
+	json_object_set_new(tool, "libcurl", rep->conf->kind == ENGINE_HTTP &&
+	    rep->libcurl != NULL && *rep->libcurl != '\0' ?
+	    json_string(rep->libcurl) : json_null());
 	json_object_set_new(o, "tool", tool);
 	json_object_set_new(o, "config", report_config(rep->conf));
 	json_object_set_new(o, "started_at", json_string(rep->started_at));

@@ -59,7 +59,17 @@ eq "--task-output: files of failed tasks only" "$(ls "$TMP/out" | sort | tr '\n'
     "task-1.log task-3.log task-5.log "
 eq "--task-output: stdout and stderr kept" "$(cat "$TMP/out/task-3.log" | tr '\n' ' ')" "out-3 err-3 "
 
+mkdir "$TMP/sweep"
+"$FL" run -q -n 2 --sweep 1,2 --task-output "$TMP/sweep" --exec -- /bin/sh -c 'exit 1'
+eq "--task-output with --sweep: one file per level and task" \
+    "$(ls "$TMP/sweep" | sort | tr '\n' ' ')" \
+    "c1-task-0.log c1-task-1.log c2-task-0.log c2-task-1.log "
+eq "exec run: no timeout unless given" "$(jqr "$R" '.config.timeout_us')" null
+eq "exec run: tool.libcurl is null" "$(jqr "$R" '.tool.libcurl')" null
+
 # Bad input around --exec.
+"$FL" run -q -n 2 http://127.0.0.1:1/ --exec -- /bin/true 2> "$TMP/err"
+eq "a word before -- with --exec: exit 2" $? 2
 "$FL" run -q -n 2 --exec /bin/true 2> "$TMP/err"
 eq "--exec without --: exit 2" $? 2
 "$FL" run -q -n 2 --exec -- 2> "$TMP/err"

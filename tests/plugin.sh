@@ -63,9 +63,10 @@ eq "negative plugin code: PLUGIN_NEG1" "$(jq -c '.runs[0].errors' "$R")" '{"PLUG
 eq "ok plugin: exit 0" $? 0
 eq "ok plugin: -w equals -c" "$(jqr "$R" '.runs[0].workers | length')" 3
 
-"$FL" run -q -n 10 -c 2 -o "$R" --plugin "$P/initfail.so"
+"$FL" run -q -n 10 -c 2 --respawn -o "$R" --plugin "$P/initfail.so" 2> /dev/null
 eq "init failure: exit 3" $? 3
 eq "init failure: nothing ran" "$(jqr "$R" '.runs[0].requests.not_run')" 10
+eq "init failure: not respawned, it would fail again" "$(jqr "$R" '.runs[0].respawns')" 0
 
 for bad in nosym badapi missing; do
 	rm -f "$R"
