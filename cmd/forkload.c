@@ -417,7 +417,7 @@ parse_run(struct config *c, int argc, char **argv)
 
 /* Make sure each process has the descriptors that its share needs. */
 static void
-check_limits(const struct config *c)
+check_limits(const struct config *c, struct limits *lim)
 {
 	const char	*errstr;
 	uint64_t	 need, most = 0;
@@ -436,7 +436,7 @@ check_limits(const struct config *c)
 		if (need > most)
 			most = need;
 	}
-	if (parent_raise_nofile(most, &errstr) == -1)
+	if (parent_raise_nofile(most, lim, &errstr) == -1)
 		usage_error("concurrency %s: %s", c->nsweep > 0 ? "(--sweep)" :
 		    "(-c)", errstr);
 }
@@ -454,9 +454,9 @@ cmd_run(int argc, char **argv)
 
 	config_init(&conf);
 	parse_run(&conf, argc, argv);
-	check_limits(&conf);
-
 	memset(&rep, 0, sizeof(rep));
+	check_limits(&conf, &rep.limits);
+
 	rep.conf = &conf;
 	rep.version = FORKLOAD_VERSION;
 	nlevels = conf.nsweep > 0 ? conf.nsweep : 1;

@@ -320,7 +320,13 @@ void		 worker_hello(struct worker *, const char *);
 void		 parent_signals(void);
 int		 parent_run(const struct config *, int, struct run *);
 int		 parent_interrupted(void);
-int		 parent_raise_nofile(uint64_t, const char **);
+struct limits {
+	uint64_t	nofile_need;	/* descriptors one process needs */
+	uint64_t	nofile_before;	/* soft RLIMIT_NOFILE found */
+	uint64_t	nofile;		/* soft RLIMIT_NOFILE in force */
+	uint64_t	nofile_hard;
+};
+int		 parent_raise_nofile(uint64_t, struct limits *, const char **);
 
 /* verdict.c */
 struct verdict {
@@ -344,6 +350,7 @@ struct report {
 	int			 interrupted;
 	const char		*version;
 	const char		*libcurl;
+	struct limits		 limits;
 };
 char		*report_dump(const struct report *);
 int		 report_write(const struct report *, const char *);

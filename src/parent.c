@@ -67,10 +67,11 @@ parent_interrupted(void)
 
 /*
  * Make room for need descriptors, raising the soft limit up to the hard
- * one. Returns 0, or -1 when the hard limit is too low.
+ * one; lim says what it was and what it is now. Returns 0, or -1 when the
+ * hard limit is too low.
  */
 int
-parent_raise_nofile(uint64_t need, const char **errstr)
+parent_raise_nofile(uint64_t need, struct limits *lim, const char **errstr)
 {
 	struct rlimit	 rl;
 
@@ -78,9 +79,10 @@ parent_raise_nofile(uint64_t need, const char **errstr)
 		*errstr = "cannot read the open-file limit";
 		return (-1);
 	}
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
-		return (0);
-	if (rl.rlim_cur == RLIM_INFINITY)
+	lim->nofile_need = need;
+	lim->nofile_before = lim->nofile = rl.rlim_cur;
+	lim->nofile_hard = rl.rlim_max;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
 		return (0);
 	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
 		*errstr = "concurrency needs more open files than the hard "
@@ -92,6 +94,7 @@ parent_raise_nofile(uint64_t need, const char **errstr)
 		*errstr = "cannot raise the open-file limit";
 		return (-1);
 	}
+	lim->nofile = need;
 	return (0);
 }
 

@@ -292,6 +292,21 @@ report_run(const struct config *c, const struct run *r)
 	return (o);
 }
 
+/* What the run needed of the system, and what forkload raised. */
+static json_t *
+report_limits(const struct limits *l)
+{
+	json_t	*o = json_object(), *n = json_object();
+
+	json_object_set_new(n, "needed", report_uint(l->nofile_need));
+	json_object_set_new(n, "soft", report_uint(l->nofile));
+	json_object_set_new(n, "hard", report_uint(l->nofile_hard));
+	json_object_set_new(n, "raised_from", l->nofile != l->nofile_before ?
+	    report_uint(l->nofile_before) : json_null());
+	json_object_set_new(o, "nofile", n);
+	return (o);
+}
+
 static json_t *
 report_build(const struct report *rep)
 {
@@ -310,6 +325,7 @@ report_build(const struct report *rep)
 	json_object_set_new(o, "started_at", json_string(rep->started_at));
 	json_object_set_new(o, "finished_at", json_string(rep->finished_at));
 	json_object_set_new(o, "interrupted", json_boolean(rep->interrupted));
+	json_object_set_new(o, "limits", report_limits(&rep->limits));
 	runs = json_array();
 	for (i = 0; i < rep->nruns; i++)
 		json_array_append_new(runs,

@@ -100,3 +100,11 @@ eq "-d 1s: ok is the server's count" "$(jqr "$R" '.runs[0].requests.ok')" "$(sta
 eq "-d 1s: config.requests is null" "$(jqr "$R" '.config.requests')" null
 "$FL" run -q -n 3 -d 30s -c 1 -o "$R" "$(URL /)"
 eq "-n 3 -d 30s: the count comes first" "$(jqr "$R" '.runs[0].requests.issued')" 3
+
+# Concurrency above the soft descriptor limit: raised, and the report says so.
+stats_reset
+(ulimit -Sn 256 && "$FL" run -q -n 1000 -c 500 -w 1 -o "$R" "$(URL /)")
+eq "-c 500 over a soft limit of 256: exit 0" $? 0
+eq "-c 500 over a soft limit of 256: limit raised and reported" \
+    "$(jq -c '.limits.nofile | [.raised_from, .soft >= 500]' "$R")" '[256,true]'
+eq "-c 500: the server saw every request" "$(stats_total)" 1000
