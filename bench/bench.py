@@ -17,8 +17,9 @@ the client unpinned, so that it can use both cores).
   B  c=1,  "/",   20k requests or 10 s     pinned: latency of one connection
   C  c=50, "/4k", 200k requests or 10 s    pinned: a 4 KiB body
   D  c=50, "/",   200k requests or 10 s    unpinned, forkload -w 2, wrk/h2load -t2
-  E  c=10000, "/", 200k requests or 5 s    unpinned, -w 2 / -t2; forkload must
-                                           finish with zero errors
+  E  c=10000, "/", 200k requests or 5 s    unpinned, wrk/h2load -t2, forkload's
+                                           default workers; it must finish
+                                           with zero errors
 
 wrk is duration-bound only; h2load, ab and hey are count-bound only (each run
 is still killed at a timeout). Within a workload the clients alternate
@@ -80,6 +81,8 @@ NGINX = "/usr/sbin/nginx"
 
 # name: description, path, concurrency, requests, duration (s), pinned,
 # threads (forkload -w, wrk/h2load -t), clients. QUICK overrides some keys.
+# forkload_w=None lets forkload choose its workers (at most 128 connections
+# each), as a user running -c 10000 would.
 WORKLOADS = {
     "A": dict(desc="c=50, small body", path="/", c=50, n=200000, d=10,
               pinned=True, threads=1, clients=CLIENTS),
@@ -91,7 +94,7 @@ WORKLOADS = {
               n=200000, d=10, pinned=False, threads=2,
               clients=["forkload", "wrk", "h2load"]),
     "E": dict(desc="many connections, unpinned", path="/", c=10000,
-              n=200000, d=5, pinned=False, threads=2,
+              n=200000, d=5, pinned=False, threads=2, forkload_w=None,
               clients=["forkload", "wrk", "h2load"]),
 }
 QUICK = {
@@ -324,8 +327,9 @@ class Nginx:
 def build_argv(client, wl, url, forkload):
     c, n, d, t = wl["c"], wl["n"], wl["d"], wl["threads"]
     if client == "forkload":
+        w = ["-w", str(t)] if wl.get("forkload_w", t) is not None else []
         return [forkload, "run", "-q", "-n", str(n), "-d", "%ds" % d,
-                "-c", str(c), "-w", str(t), "--json", url]
+                "-c", str(c)] + w + ["--json", url]
     if client == "wrk":
         return ["wrk", "-t%d" % t, "-c%d" % c, "-d%ds" % d, "--latency", url]
     if client == "h2load":
@@ -758,6 +762,12 @@ def main():
     os.makedirs(args.results_dir, exist_ok=True)
     path = os.path.join(args.results_dir, "%s-%s.json" % (
         result["date"], machine["hostname"]))
+    # A second run on the same day keeps the first: -2, -3, ...
+    n = 2
+    while os.path.exists(path):
+        path = os.path.join(args.results_dir, "%s-%s-%d.json" % (
+            result["date"], machine["hostname"], n))
+        n += 1
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
         json.dump(result, f, indent=2, sort_keys=True)

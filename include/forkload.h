@@ -34,6 +34,7 @@
 #define EXIT_INTERRUPTED 130
 
 #define WORKERS_MAX	1024
+#define CONNS_PER_WORKER 128	/* default share cap, bench/RESULTS.md */
 #define CONCURRENCY_MAX	1000000
 
 /* log.c */

@@ -219,7 +219,8 @@ config_redacted(const char *header)
 
 /*
  * Return the number of worker processes for a concurrency level: a plugin
- * worker runs one task at a time, others share the level among workers.
+ * worker runs one task at a time; otherwise -w, or by default one worker
+ * per CPU and at most CONNS_PER_WORKER connections in each.
  */
 int
 config_workers(const struct config *c, int concurrency)
@@ -230,10 +231,17 @@ config_workers(const struct config *c, int concurrency)
 	if (c->kind == ENGINE_PLUGIN)
 		return (concurrency);
 	if (c->workers > 0)
-		w = c->workers;
-	else {
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		w = ncpu > 0 ? (int)ncpu : 1;
-	}
-	return (w < concurrency ? w : concurrency);
+		return (c->workers < concurrency ? c->workers : concurrency);
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	w = ncpu > 0 ? (int)ncpu : 1;
+	if (w > concurrency)
+		w = concurrency;
+	/*
+	 * libcurl's cost per request grows with the connections one multi
+	 * handle holds (bench/RESULTS.md, workload E): keep each worker's
+	 * share at CONNS_PER_WORKER or below.
+	 */
+	if (w < (concurrency + CONNS_PER_WORKER - 1) / CONNS_PER_WORKER)
+		w = (concurrency + CONNS_PER_WORKER - 1) / CONNS_PER_WORKER;
+	return (w < WORKERS_MAX ? w : WORKERS_MAX);
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -31,6 +32,7 @@ struct conn {
 struct http {
 	struct worker		*w;
 	CURLM			*multi;
+	CURLU			**urls;		/* parsed once, one per target */
 	int			 epfd;
 	uint64_t		 timer_ns;	/* 0: no curl timer */
 	struct conn		*conns;
@@ -217,11 +219,11 @@ http_setup_easy(struct http *h, struct conn *c)
 	c->easy = e;
 	c->h = h;
 	curl_easy_setopt(e, CURLOPT_PRIVATE, c);
-	curl_easy_setopt(e, CURLOPT_URL, conf->urls[0]);
+	/* A parsed URL spares libcurl a parse per request (bench/RESULTS.md). */
+	curl_easy_setopt(e, CURLOPT_CURLU, h->urls[0]);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "forkload/" FORKLOAD_VERSION);
 	/* Round up: 0 ms would mean no limit at all to libcurl. */
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
 	    (long)((conf->timeout_us + 999) / 1000));
@@ -264,8 +266,8 @@ http_start(struct http *h, struct conn *c)
 	if (!worker_claim(h->w, &c->seq))
 		return (0);
 	if (conf->nurls > 1)
-		curl_easy_setopt(c->easy, CURLOPT_URL,
-		    conf->urls[c->seq % conf->nurls]);
+		curl_easy_setopt(c->easy, CURLOPT_CURLU,
+		    h->urls[c->seq % conf->nurls]);
 	c->body_in = 0;
 	c->busy = 1;
 	c->start_ns = clock_now_ns();
@@ -288,7 +290,7 @@ static void
 http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 {
 	struct result	 r;
-	long		 status = 0, hdrsize = 0, reqsize = 0;
+	long		 status = 0, hdrsize = 0, reqsize = 0, fresh = 0;
 	curl_off_t	 dns = 0, conn = 0, tls = 0, ttfb = 0, up = 0;
 
 	curl_multi_remove_handle(h->multi, c->easy);
@@ -298,10 +300,15 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(c->easy, CURLINFO_HEADER_SIZE, &hdrsize);
 	curl_easy_getinfo(c->easy, CURLINFO_REQUEST_SIZE, &reqsize);
-	curl_easy_getinfo(c->easy, CURLINFO_SIZE_UPLOAD_T, &up);
-	curl_easy_getinfo(c->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-	curl_easy_getinfo(c->easy, CURLINFO_CONNECT_TIME_T, &conn);
-	curl_easy_getinfo(c->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+	if (h->w->conf->data != NULL)
+		curl_easy_getinfo(c->easy, CURLINFO_SIZE_UPLOAD_T, &up);
+	/* A reused connection had no lookup, connect or handshake. */
+	curl_easy_getinfo(c->easy, CURLINFO_NUM_CONNECTS, &fresh);
+	if (fresh > 0) {
+		curl_easy_getinfo(c->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+		curl_easy_getinfo(c->easy, CURLINFO_CONNECT_TIME_T, &conn);
+		curl_easy_getinfo(c->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+	}
 	curl_easy_getinfo(c->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
 
 	memset(&r, 0, sizeof(r));
@@ -413,7 +420,7 @@ http_run(struct worker *w)
 	const struct config	*conf = w->conf;
 	struct curl_slist	*l;
 	size_t			 i;
-	int			 j;
+	int			 j, ua;
 
 	/* Only workers initialise libcurl: its state must not cross fork(). */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -422,6 +429,15 @@ http_run(struct worker *w)
 
 	memset(&h, 0, sizeof(h));
 	h.w = w;
+	h.urls = xcalloc(conf->nurls, sizeof(*h.urls));
+	for (i = 0; i < conf->nurls; i++) {
+		if ((h.urls[i] = curl_url()) == NULL)
+			fatalx("curl_url failed");
+		if (curl_url_set(h.urls[i], CURLUPART_URL, conf->urls[i], 0) !=
+		    CURLUE_OK)
+			fatalx("%s: libcurl cannot parse this URL",
+			    conf->urls[i]);
+	}
 	if ((h.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	if ((h.multi = curl_multi_init()) == NULL)
@@ -432,9 +448,22 @@ http_run(struct worker *w)
 	curl_multi_setopt(h.multi, CURLMOPT_TIMERDATA, &h);
 	curl_multi_setopt(h.multi, CURLMOPT_MAXCONNECTS, (long)w->concurrency);
 
+	/*
+	 * The User-Agent goes in the preset list: CURLOPT_USERAGENT costs a
+	 * formatted allocation per request (bench/RESULTS.md). -H overrides.
+	 */
+	ua = 1;
 	for (i = 0; i < conf->nheaders; i++) {
+		if (strncasecmp(conf->headers[i], "User-Agent:", 11) == 0)
+			ua = 0;
 		if ((l = curl_slist_append(h.headers, conf->headers[i])) ==
 		    NULL)
+			fatalx("curl_slist_append failed");
+		h.headers = l;
+	}
+	if (ua) {
+		if ((l = curl_slist_append(h.headers,
+		    "User-Agent: forkload/" FORKLOAD_VERSION)) == NULL)
 			fatalx("curl_slist_append failed");
 		h.headers = l;
 	}
@@ -457,6 +486,9 @@ http_run(struct worker *w)
 	for (j = 0; j < h.nconns; j++)
 		curl_easy_cleanup(h.conns[j].easy);
 	curl_multi_cleanup(h.multi);
+	for (i = 0; i < conf->nurls; i++)
+		curl_url_cleanup(h.urls[i]);
+	free(h.urls);
 	curl_slist_free_all(h.headers);
 	free(h.conns);
 	close(h.epfd);

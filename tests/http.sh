@@ -108,3 +108,11 @@ eq "-c 500 over a soft limit of 256: exit 0" $? 0
 eq "-c 500 over a soft limit of 256: limit raised and reported" \
     "$(jq -c '.limits.nofile | [.raised_from, .soft >= 500]' "$R")" '[256,true]'
 eq "-c 500: the server saw every request" "$(stats_total)" 1000
+
+# Default workers: one per CPU, but at most 128 connections in each.
+"$FL" run -q -n 600 -c 300 -o "$R" "$(URL /)"
+ncpu=$(nproc)
+want=$(( ncpu < 300 ? ncpu : 300 ))
+[ $want -lt 3 ] && want=3
+eq "-c 300: workers = max(min(c, CPUs), ceil(c / 128))" \
+    "$(jqr "$R" '.runs[0].workers | length')" "$want"
