@@ -32,7 +32,7 @@ struct conn {
 struct http {
 	struct worker		*w;
 	CURLM			*multi;
-	CURLU			**urls;		/* parsed once, one per target */
+	CURLU			**urls;		/* parsed once per target */
 	int			 epfd;
 	uint64_t		 timer_ns;	/* 0: no curl timer */
 	struct conn		*conns;
@@ -219,7 +219,7 @@ http_setup_easy(struct http *h, struct conn *c)
 	c->easy = e;
 	c->h = h;
 	curl_easy_setopt(e, CURLOPT_PRIVATE, c);
-	/* A parsed URL spares libcurl a parse per request (bench/RESULTS.md). */
+	/* A parsed URL spares libcurl a parse per request. */
 	curl_easy_setopt(e, CURLOPT_CURLU, h->urls[0]);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_body);
