@@ -666,6 +666,42 @@ def _on_term(signum, frame):
     raise KeyboardInterrupt
 
 
+def run_ingest(args):
+    """Run bench/ingest (built by make check beside forkload): the parent's
+    decode-and-aggregate rate and the parent's and a worker's max RSS at
+    100k, 1M and 10M results (10M is left out with --quick)."""
+    exe = os.path.join(os.path.dirname(os.path.abspath(args.forkload)),
+                       "bench", "ingest")
+    out = []
+    if not os.access(exe, os.X_OK):
+        log("note: %s is missing (make check builds it): no ingest figures"
+            % exe)
+        return out
+    sizes = [100000, 1000000] + ([] if args.quick else [10000000])
+    print("\nParent ingest (bench/ingest, 4 writer workers):")
+    print("%12s  %14s  %12s  %12s" % ("results", "results/s cpu",
+                                      "parent RSS", "worker RSS"))
+    for n in sizes:
+        try:
+            p = subprocess.run([exe, "-n", str(n)], capture_output=True,
+                               text=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            log("ingest -n %d: timed out" % n)
+            continue
+        m = re.search(r"ingest (\d+) results/s of parent cpu", p.stdout)
+        r = re.search(r"max rss: parent (\d+) KiB, worker (\d+) KiB",
+                      p.stdout)
+        rec = dict(results=n, exit=p.returncode,
+                   per_cpu_second=int(m.group(1)) if m else None,
+                   parent_rss_kb=int(r.group(1)) if r else None,
+                   worker_rss_kb=int(r.group(2)) if r else None)
+        out.append(rec)
+        print("%12d  %14s  %9s KiB  %9s KiB" % (
+            n, rec["per_cpu_second"], rec["parent_rss_kb"],
+            rec["worker_rss_kb"]))
+    return out
+
+
 def main():
     args = parse_args()
     signal.signal(signal.SIGTERM, _on_term)
@@ -747,6 +783,7 @@ def main():
                 print("E: forkload at c=%d: %s errors over %d/%d rounds -> %s"
                       % (wl["c"], fl["errors_total"], fl["rounds_ok"],
                          args.rounds, "PASS (zero errors)" if ok else "FAIL"))
+        result["ingest"] = run_ingest(args)
     except KeyboardInterrupt:
         interrupted = True
         log("interrupted: writing what was measured so far")

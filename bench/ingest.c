@@ -42,6 +42,26 @@ ingest_engine(struct worker *w)
 	return (0);
 }
 
+/*
+ * The parent's peak RSS in KiB. Not ru_maxrss: Linux carries that across
+ * execve(), so it would show the peak of whatever started us.
+ */
+static long
+ingest_hwm_kb(void)
+{
+	FILE	*f;
+	char	 line[128];
+	long	 kb = -1;
+
+	if ((f = fopen("/proc/self/status", "r")) == NULL)
+		return (-1);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (kb);
+}
+
 static double
 tv_sec(const struct timeval *tv)
 {
@@ -109,7 +129,7 @@ main(int argc, char **argv)
 	printf("ingest %.0f results/s of parent cpu, %.0f results/s wall\n",
 	    cpu > 0 ? (double)r.stats.results / cpu : 0,
 	    (double)r.stats.results * 1e9 / (double)(t1 - t0));
-	printf("max rss: parent %ld KiB, worker %ld KiB\n", after.ru_maxrss,
+	printf("max rss: parent %ld KiB, worker %ld KiB\n", ingest_hwm_kb(),
 	    wrss);
 	ch = r.stats.results == (uint64_t)n && r.lost == 0 ? 0 : 1;
 	run_free(&r);

@@ -24,6 +24,14 @@ check "segv: report matches the schema" schema_ok "$R"
 "$FL" run -q -n 2000 -c 4 --respawn --allow-crashes 19 -o "$R" --plugin "$P/segv.so"
 eq "segv, 20 crashes over --allow-crashes 19: exit 3" $? 3
 
+# --max-respawns stops a crash loop: one worker, 3 replacements, then no more.
+"$FL" run -q -n 2000 -c 1 --respawn --max-respawns 3 -o "$R" --plugin "$P/segv.so"
+eq "--max-respawns 3: exit 3" $? 3
+eq "--max-respawns 3: 3 replacements, 4 crashes" \
+    "$(jq -c '.runs[0] | [.respawns, (.crashes | length)]' "$R")" '[3,4]'
+eq "--max-respawns 3: the rest is not_run" \
+    "$(jq -c '.runs[0].requests | [.ok, .lost, .not_run]' "$R")" '[334,4,1662]'
+
 "$FL" run -q -n 2000 -c 4 -o "$R" --plugin "$P/segv.so"
 eq "segv without --respawn: exit 3" $? 3
 eq "segv without --respawn: every worker died" "$(jqr "$R" '.runs[0].crashes | length')" 4
