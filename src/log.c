@@ -31,6 +31,7 @@ log_set_fatal_hook(void (*fn)(const char *))
 	log_hook = fn;
 }
 
+/* Format one line with the role prefix, and the errno text if asked. */
 static void
 log_vmsg(int with_errno, const char *fmt, va_list ap, char *out, size_t len)
 {
@@ -45,37 +46,24 @@ log_vmsg(int with_errno, const char *fmt, va_list ap, char *out, size_t len)
 		snprintf(out, len, "%s: %s", log_role, msg);
 }
 
-/* Print a warning with the errno text. */
-void
-log_warn(const char *fmt, ...)
+/* Print a warning; a worker prints nothing, only the parent does. */
+static void
+log_vwarn(int with_errno, const char *fmt, va_list ap)
 {
 	char	 line[768];
-	va_list	 ap;
 
-	va_start(ap, fmt);
-	log_vmsg(1, fmt, ap, line, sizeof(line));
-	va_end(ap);
+	log_vmsg(with_errno, fmt, ap, line, sizeof(line));
 	if (!log_child)
 		fprintf(stderr, "%s\n", line);
 }
 
-/* Print a warning. */
-void
-log_warnx(const char *fmt, ...)
-{
-	char	 line[768];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	log_vmsg(0, fmt, ap, line, sizeof(line));
-	va_end(ap);
-	if (!log_child)
-		fprintf(stderr, "%s\n", line);
-}
-
+/* Report a failure and leave with status 4: _exit() in a worker. */
 static __dead void
-log_die(const char *line)
+log_vdie(int with_errno, const char *fmt, va_list ap)
 {
+	char	 line[768];
+
+	log_vmsg(with_errno, fmt, ap, line, sizeof(line));
 	if (log_hook != NULL)
 		log_hook(line);
 	if (log_child)
@@ -84,28 +72,44 @@ log_die(const char *line)
 	exit(EXIT_SYSTEM);
 }
 
+/* Print a warning with the errno text. */
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwarn(1, fmt, ap);
+	va_end(ap);
+}
+
+/* Print a warning. */
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwarn(0, fmt, ap);
+	va_end(ap);
+}
+
 /* Report a system failure with the errno text and exit with status 4. */
 void
 fatal(const char *fmt, ...)
 {
-	char	 line[768];
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_vmsg(1, fmt, ap, line, sizeof(line));
-	va_end(ap);
-	log_die(line);
+	log_vdie(1, fmt, ap);
 }
 
 /* Report a system failure and exit with status 4. */
 void
 fatalx(const char *fmt, ...)
 {
-	char	 line[768];
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	log_vmsg(0, fmt, ap, line, sizeof(line));
-	va_end(ap);
-	log_die(line);
+	log_vdie(0, fmt, ap);
 }

@@ -80,15 +80,4 @@ eq "--task-output into a missing directory: exit 2" $? 2
 eq "--task-output without --exec: exit 2" $? 2
 
 # The parent dies: workers and their task children go within a second.
-"$FL" run -q -n 100 -c 4 --exec -- sleep "$mark" &
-f=$!
-sleep 0.5
-ws=$(pgrep -P $f)
-kids=""
-for w in $ws; do kids="$kids $(pgrep -P "$w")"; done
-kill -9 $f
-wait $f 2>/dev/null
-left=""
-for p in $ws $kids; do gone "$p" 10 || left="$left $p"; done
-eq "parent killed: tasks were running" "$(echo $kids | wc -w)" 4
-eq "parent killed: no worker or task left after 1 s" "$left" ""
+kill_parent "parent killed in an exec run" 2 4 -n 100 -c 4 -w 2 --exec -- sleep "$mark"

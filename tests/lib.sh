@@ -133,3 +133,26 @@ CONF
 
 # Requests nginx has logged so far.
 nginx_count() { wc -l < "$TMP/nginx/access.log" | tr -d ' '; }
+
+# kill_parent LABEL WORKERS TASKS ARGS...: start "forkload run ARGS", kill
+# it with SIGKILL after 0.5 s, and check that its WORKERS workers and their
+# TASKS task children are all gone within a second.
+kill_parent() {
+	label=$1
+	nw=$2
+	nk=$3
+	shift 3
+	"$FL" run -q "$@" &
+	f=$!
+	sleep 0.5
+	ws=$(pgrep -P $f)
+	kids=""
+	for w in $ws; do kids="$kids $(pgrep -P "$w")"; done
+	kill -9 $f
+	wait $f 2>/dev/null
+	left=""
+	for p in $ws $kids; do gone "$p" 10 || left="$left $p"; done
+	eq "$label: $nw workers were running" "$(echo $ws | wc -w)" "$nw"
+	eq "$label: $nk tasks were running" "$(echo $kids | wc -w)" "$nk"
+	eq "$label: nothing left after 1 s" "$left" ""
+}

@@ -104,13 +104,4 @@ fi
 eq "--worker-rlimit-as 1K: exit 2" $? 2
 
 # The parent dies during a plugin run: its workers go within a second.
-"$FL" run -q -n 100 -c 3 --plugin "$P/slow.so:200" &
-f=$!
-sleep 0.5
-ws=$(pgrep -P $f)
-kill -9 $f
-wait $f 2>/dev/null
-left=""
-for w in $ws; do gone "$w" 10 || left="$left $w"; done
-eq "parent killed in a plugin run: workers found" "$(echo $ws | wc -w)" 3
-eq "parent killed in a plugin run: none left after 1 s" "$left" ""
+kill_parent "parent killed in a plugin run" 3 0 -n 100 -c 3 --plugin "$P/slow.so:200"

@@ -32,13 +32,4 @@ eq "SIGINT in a sweep exits 130" $? 130
 eq "SIGINT in a sweep: later levels not run" "$(jqr "$R" '.runs | length')" 1
 
 # The parent dies without a word: its workers follow within a second.
-"$FL" run -q -d 20s -c 8 -w 4 "$(URL /delay/20)" &
-f=$!
-sleep 0.5
-ws=$(pgrep -P $f)
-kill -9 $f
-wait $f 2>/dev/null
-left=""
-for w in $ws; do gone "$w" 10 || left="$left $w"; done
-eq "parent killed: workers found" "$(echo $ws | wc -w)" 4
-eq "parent killed: no worker alive after 1 s" "$left" ""
+kill_parent "parent killed" 4 0 -d 20s -c 8 -w 4 "$(URL /delay/20)"
