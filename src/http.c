@@ -17,6 +17,7 @@
 #include "forkload.h"
 
 #define TICK_MS		50	/* the longest sleep: batches flush on time */
+#define GRACE_NS	(2 * NS_PER_SEC) /* past --timeout: curl lost it */
 
 struct http;
 
@@ -35,6 +36,8 @@ struct http {
 	CURLU			**urls;		/* parsed once per target */
 	int			 epfd;
 	uint64_t		 timer_ns;	/* 0: no curl timer */
+	uint64_t		 deadline_ns;	/* --timeout plus GRACE_NS */
+	uint64_t		 swept_ns;	/* the last backstop sweep */
 	struct conn		*conns;
 	int			 nconns;
 	int			 active;
@@ -363,12 +366,52 @@ http_abort(struct http *h)
 			    now);
 }
 
+/*
+ * Drive curl on one socket, or on its timer. A multi handle that fails,
+ * out of memory most likely, cannot be trusted to finish its transfers:
+ * the worker exits, and the parent records the crash and salvages what
+ * was done.
+ */
+static void
+http_action(struct http *h, curl_socket_t s, int flags)
+{
+	CURLMcode	 mc;
+	int		 running;
+
+	mc = curl_multi_socket_action(h->multi, s, flags, &running);
+	if (mc != CURLM_OK)
+		fatalx("curl_multi_socket_action: %s", curl_multi_strerror(mc));
+}
+
+/*
+ * The backstop, once a second: a transfer that has run well past
+ * --timeout has been lost by curl, so it fails as timed out and its slot
+ * moves on. Every request loop stays bounded in time.
+ */
+static void
+http_sweep(struct http *h, uint64_t now)
+{
+	struct conn	*c;
+	int		 i;
+
+	if (now - h->swept_ns < NS_PER_SEC)
+		return;
+	h->swept_ns = now;
+	for (i = 0; i < h->nconns; i++) {
+		c = &h->conns[i];
+		if (c->busy && now - c->start_ns > h->deadline_ns) {
+			http_finish(h, c, CURLE_OPERATION_TIMEDOUT, now);
+			(void)http_start(h, c);
+		}
+	}
+}
+
 static void
 http_loop(struct http *h)
 {
 	struct epoll_event	 ev[64];
 	uint64_t		 now;
-	int			 i, n, running, timeout, flags;
+	int			 i, n, timeout, flags;
 
 	while (h->active > 0) {
 		if (worker_interrupted()) {
@@ -399,15 +442,20 @@ http_loop(struct http *h)
 				flags |= CURL_CSELECT_OUT;
 			if (ev[i].events & (EPOLLERR | EPOLLHUP))
 				flags |= CURL_CSELECT_ERR;
-			curl_multi_socket_action(h->multi, ev[i].data.fd, flags,
-			    &running);
+			http_action(h, ev[i].data.fd, flags);
 		}
-		if (h->timer_ns != 0 && clock_now_ns() >= h->timer_ns) {
+		/*
+		 * curl's timer is due, or nothing happened and curl set none:
+		 * either way, let it look at its transfers.
+		 */
+		now = clock_now_ns();
+		if ((h->timer_ns != 0 && now >= h->timer_ns) ||
+		    (n == 0 && h->timer_ns == 0)) {
 			h->timer_ns = 0;
-			curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT,
-			    0, &running);
+			http_action(h, CURL_SOCKET_TIMEOUT, 0);
 		}
 		http_reap(h);
+		http_sweep(h, now);
 		worker_tick(h->w);
 	}
 }
@@ -429,6 +477,8 @@ http_run(struct worker *w)
 
 	memset(&h, 0, sizeof(h));
 	h.w = w;
+	h.deadline_ns = conf->timeout_us * NS_PER_US + GRACE_NS;
+	h.swept_ns = clock_now_ns();
 	h.urls = xcalloc(conf->nurls, sizeof(*h.urls));
 	for (i = 0; i < conf->nurls; i++) {
 		if ((h.urls[i] = curl_url()) == NULL)
