@@ -38,6 +38,13 @@ verdict_run(struct verdict *v, const struct config *conf, const struct run *r,
 	size_t			 i;
 
 	allowed = verdict_allowed(conf, r);
+	if (r->not_run > 0) {
+		snprintf(text, sizeof(text), "%llu of %llu requests not run: "
+		    "no worker was left to run them",
+		    (unsigned long long)r->not_run,
+		    (unsigned long long)r->issued);
+		verdict_reason(v, prefix, text);
+	}
 	if (r->failed <= allowed)
 		return;
 	snprintf(text, sizeof(text), "%llu of %llu requests failed "
@@ -65,6 +72,8 @@ verdict_run(struct verdict *v, const struct config *conf, const struct run *r,
 /*
  * Judge the runs of one invocation into v. Exit code precedence: an
  * interruption (130) over a crash (3) over a failed expectation (1).
+ * Requests left unrun because every worker died are a crash's doing:
+ * --allow-crashes lets a run survive its crashes, not skip its work.
  */
 void
 verdict_eval(struct verdict *v, const struct config *conf, struct run *runs,
@@ -73,7 +82,7 @@ verdict_eval(struct verdict *v, const struct config *conf, struct run *runs,
 	const struct worker_info *w;
 	char			 prefix[32], how[128], text[320];
 	size_t			 i, j, crashes = 0;
-	int			 failed = 0;
+	int			 failed = 0, unrun = 0;
 
 	memset(v, 0, sizeof(v[0]));
 	for (i = 0; i < nruns; i++) {
@@ -85,6 +94,8 @@ verdict_eval(struct verdict *v, const struct config *conf, struct run *runs,
 		verdict_run(v, conf, &runs[i], prefix);
 		if (v->nreasons > j)
 			failed = 1;
+		if (runs[i].not_run > 0)
+			unrun = 1;
 		crashes += run_crashes(&runs[i]);
 	}
 	if (crashes > (size_t)conf->allow_crashes) {
@@ -114,7 +125,7 @@ verdict_eval(struct verdict *v, const struct config *conf, struct run *runs,
 
 	if (interrupted)
 		v->exit_code = EXIT_INTERRUPTED;
-	else if (crashes > (size_t)conf->allow_crashes)
+	else if (crashes > (size_t)conf->allow_crashes || unrun)
 		v->exit_code = EXIT_CRASHED;
 	else if (failed)
 		v->exit_code = EXIT_FAILED;

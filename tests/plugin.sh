@@ -38,6 +38,14 @@ eq "segv without --respawn: every worker died" "$(jqr "$R" '.runs[0].crashes | l
 eq "segv without --respawn: the rest is not_run" \
     "$(jqr "$R" '.runs[0].requests | .not_run == 2000 - .ok - .lost and .not_run > 0')" true
 eq "segv without --respawn: accounting identity" "$(identity "$R")" true
+# --allow-crashes covers the crash, not the work that nobody was left to do.
+"$FL" run -q -n 100 -c 1 --allow-crashes 5 -o "$R" --plugin "$P/segv.so"
+eq "one worker dies, --allow-crashes 5: exit 3" $? 3
+eq "one worker dies: ok 37, lost 1, not_run 62" \
+    "$(jq -c '.runs[0].requests | [.ok, .lost, .not_run]' "$R")" '[37,1,62]'
+eq "one worker dies: the verdict names the work not run" \
+    "$(jqr "$R" '.verdict.reasons[0]')" \
+    "62 of 100 requests not run: no worker was left to run them"
 
 "$FL" run -q -n 20 -c 2 -o "$R" --plugin "$P/abort.so"
 eq "abort: exit 3" $? 3
