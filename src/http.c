@@ -399,7 +399,8 @@ http_sweep(struct http *h, uint64_t now)
 	h->swept_ns = now;
 	for (i = 0; i < h->nconns; i++) {
 		c = &h->conns[i];
-		if (c->busy && now - c->start_ns > h->deadline_ns) {
+		if (c->busy && now > c->start_ns &&
+		    now - c->start_ns > h->deadline_ns) {
 			http_finish(h, c, CURLE_OPERATION_TIMEDOUT, now);
 			(void)http_start(h, c);
 		}
@@ -455,7 +456,7 @@ http_loop(struct http *h)
 			http_action(h, CURL_SOCKET_TIMEOUT, 0);
 		}
 		http_reap(h);
-		http_sweep(h, now);
+		http_sweep(h, clock_now_ns());
 		worker_tick(h->w);
 	}
 }
