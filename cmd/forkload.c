@@ -181,6 +181,22 @@ arg_plugin(struct config *c, const char *v)
 	c->kind = ENGINE_PLUGIN;
 }
 
+/* A plugin run forks a worker per task in flight: at most WORKERS_MAX. */
+static void
+check_plugin_concurrency(const struct config *c)
+{
+	size_t	 i;
+
+	if (c->concurrency > WORKERS_MAX)
+		usage_error("-c %d: a --plugin run forks one worker per task "
+		    "in flight, at most %d", c->concurrency, WORKERS_MAX);
+	for (i = 0; i < c->nsweep; i++)
+		if (c->sweep[i] > WORKERS_MAX)
+			usage_error("--sweep level %d: a --plugin run forks "
+			    "one worker per task in flight, at most %d",
+			    c->sweep[i], WORKERS_MAX);
+}
+
 /* Read the whole request body file; bad input when it cannot be read. */
 static void
 arg_data_file(struct config *c, const char *path)
@@ -406,6 +422,8 @@ parse_run(struct config *c, int argc, char **argv)
 	if (c->kind == ENGINE_PLUGIN && c->workers != 0)
 		usage_error("-w: a --plugin worker runs one task at a time, "
 		    "so -c sets the workers");
+	if (c->kind == ENGINE_PLUGIN)
+		check_plugin_concurrency(c);
 	if (c->task_output != NULL && c->kind != ENGINE_EXEC)
 		usage_error("--task-output is for --exec runs");
 	if (c->nsweep > 0 && c->concurrency_set)
@@ -504,9 +522,26 @@ cmd_run(int argc, char **argv)
 	return (level);
 }
 
+/*
+ * Make sure descriptors 0, 1 and 2 are open, on /dev/null if need be, so
+ * that no pipe or report of ours is ever taken for stdin, stdout or stderr.
+ */
+static void
+open_std_fds(void)
+{
+	int	 fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= STDERR_FILENO)
+		continue;
+	if (fd == -1)
+		exit(EXIT_SYSTEM);
+	close(fd);
+}
+
 int
 main(int argc, char **argv)
 {
+	open_std_fds();
 	setproctitle_init(argc, argv, environ);
 	log_init("forkload", 0);
 	if (argc < 2) {

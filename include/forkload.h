@@ -172,6 +172,7 @@ struct shm_slot {
 struct shm {
 	uint64_t	next;		/* next ticket */
 	uint64_t	limit;		/* tickets in the run */
+	uint32_t	stop;		/* 1: start nothing new */
 	size_t		nslots;
 	struct shm_slot	slot[];
 };
@@ -181,6 +182,8 @@ void		 shm_slot_reset(struct shm *, size_t);
 int		 shm_claim(struct shm *, size_t, uint64_t *);
 uint64_t	 shm_claimed(const struct shm *);
 int		 shm_exhausted(const struct shm *);
+void		 shm_stop(struct shm *);
+int		 shm_stopped(const struct shm *);
 
 /* stats.c */
 #define PHASE_DNS	0
@@ -315,6 +318,7 @@ void		 worker_flush(struct worker *);
 int		 worker_sleep_ms(struct worker *, int);
 void		 worker_task_begin(struct worker *, uint64_t);
 void		 worker_task_end(struct worker *);
+void		 worker_hook_begin(struct worker *);
 void		 worker_hello(struct worker *, const char *);
 
 /* parent.c */

@@ -58,10 +58,34 @@ parent_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* Return 1 once SIGINT or SIGTERM has asked the run to stop. */
+/*
+ * Read what the signal handler wrote; returns how many SIGINT and SIGTERM
+ * arrived. Other bytes are SIGCHLD, which only wakes the loop.
+ */
+static int
+parent_take_signals(void)
+{
+	unsigned char	 sigs[64];
+	ssize_t		 n, i;
+	int		 stops = 0;
+
+	while ((n = read(parent_sigpipe[0], sigs, sizeof(sigs))) > 0)
+		for (i = 0; i < n; i++)
+			if (sigs[i] == SIGINT || sigs[i] == SIGTERM)
+				stops++;
+	parent_interrupts += stops;
+	return (stops);
+}
+
+/*
+ * Return 1 once SIGINT or SIGTERM has asked the run to stop. It looks at
+ * the self-pipe itself, so a signal between runs is not missed.
+ */
 int
 parent_interrupted(void)
 {
+	if (parent_sigpipe[0] != -1)
+		(void)parent_take_signals();
 	return (parent_interrupts > 0);
 }
 
@@ -109,6 +133,19 @@ parent_find(struct run *r, pid_t pid)
 	return (NULL);
 }
 
+/* Close a worker's pipe and free its buffer: nothing more comes from it. */
+static void
+parent_close(struct worker_info *wi)
+{
+	if (wi->fd != -1) {
+		close(wi->fd);
+		wi->fd = -1;
+	}
+	free(wi->buf);
+	wi->buf = NULL;
+	wi->buflen = 0;
+}
+
 /* Cut off a worker that broke the protocol: kill it and drop its pipe. */
 static void
 parent_break(struct worker_info *wi, const char *why)
@@ -118,11 +155,7 @@ parent_break(struct worker_info *wi, const char *why)
 	if (!wi->reaped)
 		kill(wi->pid, SIGKILL);
 	wi->status = WSTATUS_BROKEN;
-	if (wi->fd != -1) {
-		close(wi->fd);
-		wi->fd = -1;
-	}
-	wi->buflen = 0;
+	parent_close(wi);
 }
 
 /* Apply one decoded frame; returns -1 when the worker must be cut off. */
@@ -155,11 +188,16 @@ parent_frame(const struct config *conf, struct run *r, struct worker_info *wi,
 		break;
 	case MSG_RESULTS:
 		memcpy(&rh, p, sizeof(rh));
+		/* A batch counts whole or not at all. */
 		for (i = 0; i < rh.count; i++) {
 			memcpy(&res, p + sizeof(rh) + i * sizeof(res),
 			    sizeof(res));
 			if (res.status >= STATUS_MAX)
 				return (-1);
+		}
+		for (i = 0; i < rh.count; i++) {
+			memcpy(&res, p + sizeof(rh) + i * sizeof(res),
+			    sizeof(res));
 			stats_add(&r->stats, &res, &conf->expect);
 		}
 		wi->results += rh.count;
@@ -182,8 +220,12 @@ parent_frame(const struct config *conf, struct run *r, struct worker_info *wi,
 	return (0);
 }
 
-/* Read what a worker wrote and apply every whole frame in it. */
-static void
+/*
+ * Read what a worker wrote and apply every whole frame in it. Returns 1
+ * when it read something, 0 when the pipe is empty for now, and -1 once
+ * the pipe is closed.
+ */
+static int
 parent_read(const struct config *conf, struct run *r, struct worker_info *wi)
 {
 	struct msg_hdr	 hdr;
@@ -195,31 +237,30 @@ parent_read(const struct config *conf, struct run *r, struct worker_info *wi)
 	n = read(wi->fd, wi->buf + wi->buflen, PARENT_BUFSIZE - wi->buflen);
 	if (n == -1) {
 		if (errno == EINTR || errno == EAGAIN)
-			return;
+			return (0);
 		fatal("read from worker %d", wi->id);
 	}
 	if (n == 0) {
 		/* EOF: a trailing partial frame died with the worker. */
-		close(wi->fd);
-		wi->fd = -1;
-		wi->buflen = 0;
-		return;
+		parent_close(wi);
+		return (-1);
 	}
 	wi->buflen += n;
 	while ((rv = frame_get(wi->buf + off, wi->buflen - off, &hdr,
 	    &payload, &used)) == 1) {
 		if (parent_frame(conf, r, wi, &hdr, payload) == -1) {
 			parent_break(wi, "sent a bad frame");
-			return;
+			return (-1);
 		}
 		off += used;
 	}
 	if (rv == -1) {
 		parent_break(wi, "sent a corrupt frame");
-		return;
+		return (-1);
 	}
 	memmove(wi->buf, wi->buf + off, wi->buflen - off);
 	wi->buflen -= off;
+	return (1);
 }
 
 /* Reap every child that has ended, keeping its status and rusage. */
@@ -263,25 +304,23 @@ parent_kill_all(struct run *r, int sig)
 			kill(r->workers[i].pid, sig);
 }
 
+/*
+ * First SIGINT/SIGTERM: workers stop starting work and report what they
+ * have. The flag in shared memory tells them; SIGTERM wakes the HTTP and
+ * exec engines from their waits. A plugin task gets no signal, so it runs
+ * to its end. A second SIGINT/SIGTERM kills every worker.
+ */
 static void
-parent_signal_events(struct run *r, uint64_t start_ns)
+parent_signal_events(const struct config *conf, struct run *r,
+    struct shm *shm, uint64_t start_ns)
 {
-	unsigned char	 sigs[64];
-	ssize_t		 n, i;
-
-	while ((n = read(parent_sigpipe[0], sigs, sizeof(sigs))) > 0) {
-		for (i = 0; i < n; i++) {
-			if (sigs[i] == SIGCHLD)
-				continue;
-			/*
-			 * First SIGINT/SIGTERM: workers stop starting work
-			 * and report what they have. A second: kill them.
-			 */
-			parent_interrupts++;
-			r->interrupted = 1;
-			parent_kill_all(r, parent_interrupts == 1 ?
-			    SIGTERM : SIGKILL);
-		}
+	if (parent_take_signals() > 0) {
+		r->interrupted = 1;
+		shm_stop(shm);
+		if (parent_interrupts > 1)
+			parent_kill_all(r, SIGKILL);
+		else if (conf->kind != ENGINE_PLUGIN || conf->engine != NULL)
+			parent_kill_all(r, SIGTERM);
 	}
 	parent_reap(r, start_ns);
 }
@@ -299,7 +338,7 @@ parent_fork(const struct config *conf, struct run *r, struct shm *shm,
 	sigset_t		 block, old;
 	size_t			 i = r->nworkers_total;
 	int			 fds[2];
-	pid_t			 pid;
+	pid_t			 pid, self = getpid();
 
 	r->workers = xreallocarray(r->workers, i + 1, sizeof(*r->workers));
 	wi = &r->workers[i];
@@ -330,7 +369,8 @@ parent_fork(const struct config *conf, struct run *r, struct shm *shm,
 		w->id = (int)i;
 		w->slot = slot;
 		w->fd = fds[1];
-		w->parent = getppid();
+		/* Not getppid(): the parent may already be gone. */
+		w->parent = self;
 		w->conf = conf;
 		w->concurrency = share;
 		w->level = r->concurrency;
@@ -356,8 +396,10 @@ parent_fork(const struct config *conf, struct run *r, struct shm *shm,
 
 /*
  * Take from a dead worker's slot the results it finished but never sent:
- * those it emitted beyond what reached us through the pipe. They are the
- * tail of its pending batch.
+ * those it emitted beyond what reached us through the pipe. A batch is
+ * emptied only after its frame is whole in the pipe, so they are the head
+ * of the pending batch; a result past them was stored but never counted
+ * as emitted.
  */
 static void
 parent_salvage(const struct config *conf, struct run *r,
@@ -378,7 +420,7 @@ parent_salvage(const struct config *conf, struct run *r,
 		    (long)wi->pid, (unsigned long long)missing);
 		return;
 	}
-	for (i = count - missing; i < count; i++) {
+	for (i = 0; i < missing; i++) {
 		res = s->batch.r[i];
 		if (res.status >= STATUS_MAX)
 			continue;
@@ -416,8 +458,15 @@ parent_settle(const struct config *conf, struct run *r, struct shm *shm,
 
 	for (i = 0; i < n; i++) {
 		wi = &r->workers[i];
-		if (wi->finished || !wi->reaped || wi->fd != -1)
+		if (wi->finished || !wi->reaped)
 			continue;
+		/*
+		 * A dead worker wrote all it ever will: read the pipe dry and
+		 * close it, even if a child of its own still holds it open.
+		 */
+		while (wi->fd != -1 && parent_read(conf, r, wi) == 1)
+			continue;
+		parent_close(wi);
 		wi->finished = 1;
 		s = &shm->slot[wi->slot];
 		seq = __atomic_load_n(&s->task_seq, __ATOMIC_ACQUIRE);
@@ -459,12 +508,16 @@ parent_watch(const struct config *conf, struct run *r, struct shm *shm)
 		s = &shm->slot[wi->slot];
 		seq = __atomic_load_n(&s->task_seq, __ATOMIC_ACQUIRE);
 		started = __atomic_load_n(&s->task_start_ns, __ATOMIC_RELAXED);
-		if (seq == 0 || started == 0 || now < started ||
-		    now - started < limit)
+		if (started == 0 || now < started || now - started < limit)
 			continue;
-		log_warnx("worker %d (pid %ld): task %llu has run past "
-		    "--timeout; killing the worker", wi->id, (long)wi->pid,
-		    (unsigned long long)(seq - 1));
+		if (seq == 0)
+			log_warnx("worker %d (pid %ld): the plugin's init or "
+			    "fini has run past --timeout; killing the worker",
+			    wi->id, (long)wi->pid);
+		else
+			log_warnx("worker %d (pid %ld): task %llu has run past "
+			    "--timeout; killing the worker", wi->id,
+			    (long)wi->pid, (unsigned long long)(seq - 1));
 		wi->hung = 1;
 		kill(wi->pid, SIGKILL);
 	}
@@ -549,11 +602,11 @@ parent_run(const struct config *conf, int concurrency, struct run *r)
 			fatal("poll");
 		}
 		if (pfd[0].revents & POLLIN)
-			parent_signal_events(r, start_ns);
+			parent_signal_events(conf, r, shm, start_ns);
 		for (i = 1; i < npfd; i++) {
 			if ((pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
 			    pwi[i]->fd != -1)
-				parent_read(conf, r, pwi[i]);
+				(void)parent_read(conf, r, pwi[i]);
 		}
 		/* A SIGCHLD may have been taken by an earlier run's wait. */
 		parent_reap(r, start_ns);

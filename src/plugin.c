@@ -89,8 +89,17 @@ plugin_run(struct worker *w)
 	memset(&t, 0, sizeof(t));
 	t.worker = (unsigned)w->id;
 	t.arg = w->conf->plugin_arg;
-	if (init != NULL && (rc = init(&t)) != 0)
-		fatalx("forkload_task_init returned %d", rc);
+	/*
+	 * No signal stops a task: an interrupted run sets a flag in shared
+	 * memory, checked between tasks, so the task in flight runs to its
+	 * end without an EINTR. --timeout watches init and fini too.
+	 */
+	if (init != NULL) {
+		worker_hook_begin(w);
+		if ((rc = init(&t)) != 0)
+			fatalx("forkload_task_init returned %d", rc);
+		worker_task_end(w);
+	}
 	while (worker_claim(w, &seq)) {
 		t.seq = seq;
 		worker_task_begin(w, seq);
@@ -110,8 +119,11 @@ plugin_run(struct worker *w)
 		else
 			worker_tick(w);
 	}
-	if (fini != NULL)
+	if (fini != NULL) {
+		worker_hook_begin(w);
 		fini(&t);
+		worker_task_end(w);
+	}
 	/* No dlclose(): the worker is about to _exit() anyway. */
 	return (0);
 }

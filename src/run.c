@@ -89,7 +89,10 @@ run_describe_exit(const struct worker_info *w, char *buf, size_t len)
 {
 	char	 sig[32];
 
-	if (w->hung)
+	if (w->hung && w->task_seq < 0)
+		snprintf(buf, len, "hung in the plugin's init or fini and "
+		    "was killed");
+	else if (w->hung)
 		snprintf(buf, len, "hung in task %lld and was killed",
 		    (long long)w->task_seq);
 	else if (w->status == WSTATUS_BROKEN)

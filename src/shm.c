@@ -29,6 +29,7 @@ shm_new(size_t nslots, uint64_t limit)
 		fatal("mmap %zu bytes", len);
 	s->next = 0;
 	s->limit = limit;
+	s->stop = 0;
 	s->nslots = nslots;
 	return (s);
 }
@@ -53,6 +54,20 @@ int
 shm_exhausted(const struct shm *s)
 {
 	return (__atomic_load_n(&s->next, __ATOMIC_ACQUIRE) >= s->limit);
+}
+
+/* Tell every worker to start nothing new: the run was interrupted. */
+void
+shm_stop(struct shm *s)
+{
+	__atomic_store_n(&s->stop, 1, __ATOMIC_RELEASE);
+}
+
+/* Return 1 once the parent has asked the workers to stop. */
+int
+shm_stopped(const struct shm *s)
+{
+	return (__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE) != 0);
 }
 
 /* Claim the next ticket for slot i; returns 1 with *seq set, 0 when none. */

@@ -181,7 +181,7 @@ worker_hello(struct worker *w, const char *engine)
 int
 worker_stopping(struct worker *w)
 {
-	if (worker_stop)
+	if (worker_stop || shm_stopped(w->shm))
 		return (1);
 	return (w->deadline_ns != 0 && clock_now_ns() >= w->deadline_ns);
 }
@@ -212,11 +212,27 @@ worker_task_begin(struct worker *w, uint64_t seq)
 	__atomic_store_n(&s->task_seq, seq + 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * Note that a plugin's init or fini runs: the parent's watch times it as
+ * it would a task, with no task to name.
+ */
+void
+worker_hook_begin(struct worker *w)
+{
+	struct shm_slot	*s = &w->shm->slot[w->slot];
+
+	__atomic_store_n(&s->task_seq, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->task_start_ns, clock_now_ns(), __ATOMIC_RELEASE);
+}
+
 /* Note that no task runs. */
 void
 worker_task_end(struct worker *w)
 {
-	__atomic_store_n(&w->shm->slot[w->slot].task_seq, 0, __ATOMIC_RELEASE);
+	struct shm_slot	*s = &w->shm->slot[w->slot];
+
+	__atomic_store_n(&s->task_seq, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->task_start_ns, 0, __ATOMIC_RELEASE);
 }
 
 /* Queue a result; a full batch goes to the parent at once. */

@@ -60,6 +60,12 @@ eq "hang: recorded as hung in task 5" \
     "$(jq -c '[.runs[0].crashes[] | [.reason, .task_seq, .signal]]' "$R")" '[["hung",5,"SIGKILL"]]'
 check "hang: the run ended within 5 s" [ "$t" -lt 5000 ]
 eq "hang: the other tasks ran" "$(jqr "$R" '.runs[0].requests.ok')" 19
+# With stdout and stderr closed, the warning about the hang must not be
+# taken for a signal.
+"$FL" run -q -n 20 -c 2 --timeout 1s -o "$R" --plugin "$P/sleep.so" >&- 2>&-
+eq "hang, stdout and stderr closed: exit 3" $? 3
+eq "hang, stdout and stderr closed: not interrupted" \
+    "$(jqr "$R" '.interrupted')" false
 # One worker: when it hangs, the rest of the work waits for a replacement.
 "$FL" run -q -n 20 -c 1 --timeout 500ms --respawn --allow-crashes 1 -o "$R" --plugin "$P/sleep.so"
 eq "hang with --respawn and --allow-crashes 1: exit 0" $? 0
@@ -110,6 +116,51 @@ if [ "$SANITIZED" -eq 0 ]; then
 fi
 "$FL" run -q -n 5 --worker-rlimit-as 1K --plugin "$P/ok.so" 2> "$TMP/err"
 eq "--worker-rlimit-as 1K: exit 2" $? 2
+
+"$FL" run -q -n 5 -c 1500 --plugin "$P/ok.so" 2> "$TMP/err"
+eq "-c 1500 with --plugin (a worker per task): exit 2" $? 2
+check "-c 1500 with --plugin: the message names -c 1500" \
+    grep -qF -- "-c 1500" "$TMP/err"
+
+# --timeout covers a plugin's init and fini as it covers its tasks.
+for hook in init fini; do
+	t0=$(ms)
+	timeout -k 5 60 "$FL" run -q -n 4 -c 1 --timeout 500ms -o "$R" \
+	    --plugin "$P/hookhang.so:$hook" 2> /dev/null
+	rc=$?
+	t=$(($(ms) - t0))
+	eq "$hook hangs: exit 3" $rc 3
+	eq "$hook hangs: recorded as hung, with no task" \
+	    "$(jq -c '[.runs[0].crashes[] | [.reason, .task_seq]]' "$R")" \
+	    '[["hung",null]]'
+	check "$hook hangs: the run ended within 5 s" [ "$t" -lt 5000 ]
+done
+
+# A plugin's own child holds the worker's pipe open after the worker has
+# gone: the run still ends once the worker is reaped.
+t0=$(ms)
+timeout -k 5 60 "$FL" run -q -n 4 -c 1 -o "$R" \
+    --plugin "$P/forker.so:$TMP/child.pid"
+rc=$?
+t=$(($(ms) - t0))
+[ -s "$TMP/child.pid" ] && kill "$(cat "$TMP/child.pid")" 2> /dev/null
+eq "a plugin's child holds the pipe: exit 0" $rc 0
+check "a plugin's child holds the pipe: the run ends within 5 s" \
+    [ "$t" -lt 5000 ]
+eq "a plugin's child holds the pipe: all 4 ok" \
+    "$(jqr "$R" '.runs[0].requests.ok')" 4
+
+# SIGINT lets the plugin tasks in flight run to their end: no EINTR.
+"$FL" run -q -n 8 -c 2 -o "$R" --plugin "$P/slow.so:1000" &
+f=$!
+sleep 0.5
+kill -INT $f
+wait $f
+eq "SIGINT in a plugin run: exit 130" $? 130
+eq "SIGINT in a plugin run: the 2 tasks in flight finished" \
+    "$(jq -c '.runs[0].requests | [.ok, .lost]' "$R")" '[2,0]'
+check "SIGINT in a plugin run: each took its full second" \
+    jqe '.runs[0].latency_us.min >= 1000000' "$R"
 
 # The parent dies during a plugin run: its workers go within a second.
 kill_parent "parent killed in a plugin run" 3 0 -n 100 -c 3 --plugin "$P/slow.so:200"
