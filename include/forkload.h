@@ -316,6 +316,7 @@ void		 worker_emit(struct worker *, const struct result *);
 void		 worker_tick(struct worker *);
 void		 worker_flush(struct worker *);
 int		 worker_sleep_ms(struct worker *, int);
+#define WORKER_TICK_MS	50	/* an engine's longest sleep */
 void		 worker_task_begin(struct worker *, uint64_t);
 void		 worker_task_end(struct worker *);
 void		 worker_hook_begin(struct worker *);

@@ -208,6 +208,54 @@ exec_finish(struct worker *w, struct task *t, int status, uint64_t now)
 	worker_flush(w);
 }
 
+/*
+ * Reap one ended task, and first kill whatever it left running in its
+ * process group: a task's background children end with it. The task is
+ * still a zombie at the kill, so its pid, which names the group, cannot
+ * have been reused. Returns the pid, or 0 when no task has ended.
+ */
+static pid_t
+exec_reap(int *status)
+{
+	siginfo_t	 si;
+	pid_t		 pid;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
+	    si.si_pid == 0)
+		return (0);
+	(void)kill(-si.si_pid, SIGKILL);
+	while ((pid = waitpid(si.si_pid, status, 0)) == -1 && errno == EINTR)
+		continue;
+	return (pid == -1 ? 0 : pid);
+}
+
+/*
+ * How long to wait for a task to end: until the batch is due, the nearest
+ * --timeout deadline or 50 ms, whichever comes first.
+ */
+static int
+exec_sleep_ms(struct worker *w, const struct task *tasks, int n,
+    uint64_t timeout_ns)
+{
+	uint64_t	 now, due;
+	int		 i, ms = worker_sleep_ms(w, WORKER_TICK_MS);
+
+	if (timeout_ns == 0)
+		return (ms);
+	now = clock_now_ns();
+	for (i = 0; i < n; i++) {
+		if (tasks[i].pid == 0 || tasks[i].timed_out)
+			continue;
+		due = tasks[i].start_ns + timeout_ns;
+		if (due <= now)
+			return (0);
+		if ((due - now + NS_PER_MS - 1) / NS_PER_MS < (uint64_t)ms)
+			ms = (int)((due - now + NS_PER_MS - 1) / NS_PER_MS);
+	}
+	return (ms);
+}
+
 /* Run a worker's share of tasks as child processes. */
 int
 exec_run(struct worker *w)
@@ -238,12 +286,12 @@ exec_run(struct worker *w)
 		if (running == 0)
 			break;
 
-		ms = worker_sleep_ms(w, 50);
+		ms = exec_sleep_ms(w, tasks, n, timeout_ns);
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (long)(ms % 1000) * 1000000L;
 		(void)sigtimedwait(&chld, NULL, &ts);
 
-		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		while ((pid = exec_reap(&st)) > 0) {
 			now = clock_now_ns();
 			for (i = 0; i < n; i++)
 				if (tasks[i].pid == pid)

@@ -16,7 +16,6 @@
 
 #include "forkload.h"
 
-#define TICK_MS		50	/* the longest sleep: batches flush on time */
 #define GRACE_NS	(2 * NS_PER_SEC) /* past --timeout: curl lost it */
 
 struct http;
@@ -420,7 +419,7 @@ http_loop(struct http *h)
 			break;
 		}
 		now = clock_now_ns();
-		timeout = worker_sleep_ms(h->w, TICK_MS);
+		timeout = worker_sleep_ms(h->w, WORKER_TICK_MS);
 		if (h->timer_ns != 0) {
 			if (h->timer_ns <= now)
 				timeout = 0;

@@ -81,3 +81,16 @@ eq "--task-output without --exec: exit 2" $? 2
 
 # The parent dies: workers and their task children go within a second.
 kill_parent "parent killed in an exec run" 2 4 -n 100 -c 4 -w 2 --exec -- sleep "$mark"
+
+# A task's background child goes when the task ends.
+mkdir -p "$TMP/bg"
+"$FL" run -q -n 4 -c 2 -o "$R" --exec -- /bin/sh -c \
+    'sleep 30 & echo $! > "$0/$FORKLOAD_SEQ"' "$TMP/bg"
+eq "background children: exit 0" $? 0
+left=""
+for f in "$TMP"/bg/*; do
+	p=$(cat "$f")
+	gone "$p" 10 || { left="$left $p"; kill "$p" 2> /dev/null; }
+done
+eq "background children: killed when their task ended" "$left" ""
+eq "background children: one pid file per task" "$(ls "$TMP/bg" | wc -l)" 4
