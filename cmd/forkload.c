@@ -500,7 +500,9 @@ cmd_run(int argc, char **argv)
 
 	if (conf.output != NULL && report_write(&rep, conf.output) == -1) {
 		log_warn("cannot write report to %s", conf.output);
-		v.exit_code = EXIT_SYSTEM;
+		/* A missing report outranks any verdict but an interrupt. */
+		if (v.exit_code != EXIT_INTERRUPTED)
+			v.exit_code = EXIT_SYSTEM;
 	}
 	if (conf.json) {
 		char	*text = report_dump(&rep);

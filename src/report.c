@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
@@ -359,6 +360,45 @@ report_dump(const struct report *rep)
 	return (out);
 }
 
+/* Write all of text to fd; returns 0, or -1 with errno set. */
+static int
+report_write_all(int fd, const char *text)
+{
+	size_t	 len = strlen(text), off = 0;
+	ssize_t	 n;
+
+	while (off < len) {
+		if ((n = write(fd, text + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		off += n;
+	}
+	return (0);
+}
+
+/*
+ * Write the report into something that exists and is not a regular file,
+ * such as /dev/stdout or a FIFO: in place, since a rename() over it would
+ * replace the device with a file.
+ */
+static int
+report_write_special(const char *text, const char *path)
+{
+	int	 fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	if (report_write_all(fd, text) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return (-1);
+	}
+	return (close(fd));
+}
+
 /*
  * Write the report to path through a temporary file in the same directory
  * and rename(), so a reader never sees half a report. Returns 0, or -1
@@ -367,11 +407,18 @@ report_dump(const struct report *rep)
 int
 report_write(const struct report *rep, const char *path)
 {
-	char	*text, *tmp, *copy, *base;
-	size_t	 len, off = 0;
-	ssize_t	 n;
-	int	 fd, saved;
+	struct stat	 sb;
+	char		*text, *tmp, *copy, *base;
+	int		 fd, saved, rv;
 
+	text = report_dump(rep);
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		rv = report_write_special(text, path);
+		saved = errno;
+		free(text);
+		errno = saved;
+		return (rv);
+	}
 	/* dirname() and basename() may write: give each its own copy. */
 	copy = xstrdup(path);
 	base = xstrdup(path);
@@ -379,20 +426,14 @@ report_write(const struct report *rep, const char *path)
 	free(copy);
 	free(base);
 	if ((fd = mkstemp(tmp)) == -1) {
+		saved = errno;
+		free(text);
 		free(tmp);
+		errno = saved;
 		return (-1);
 	}
-	text = report_dump(rep);
-	len = strlen(text);
-	while (off < len) {
-		if ((n = write(fd, text + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += n;
-	}
-	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1)
+	if (report_write_all(fd, text) == -1 || fchmod(fd, 0644) == -1 ||
+	    fsync(fd) == -1)
 		goto fail;
 	if (close(fd) == -1) {
 		fd = -1;

@@ -130,3 +130,29 @@ if [ "$SANITIZED" -eq 0 ]; then
 		    "$(identity "$R")" true
 	done
 fi
+
+# -o into something that is not a regular file: written in place, never
+# replaced by a rename.
+mkfifo "$TMP/fifo"
+cat "$TMP/fifo" > "$TMP/fifo.out" &
+c=$!
+"$FL" run -q -n 5 -o "$TMP/fifo" "$(URL /)"
+eq "-o FIFO: exit 0" $? 0
+wait $c
+eq "-o FIFO: the report came through it" "$(jqr "$TMP/fifo.out" .schema)" \
+    forkload-report/1
+check "-o FIFO: still a FIFO" [ -p "$TMP/fifo" ]
+eq "-o /dev/stdout: the report on stdout" \
+    "$("$FL" run -q -n 5 -o /dev/stdout "$(URL /)" | jq -r .schema)" \
+    forkload-report/1
+if [ -c /dev/full ]; then
+	"$FL" run -q -n 5 -o /dev/full "$(URL /)" 2> "$TMP/err"
+	eq "-o /dev/full: the report cannot be written: exit 4" $? 4
+	check "-o /dev/full: still a device" [ -c /dev/full ]
+	"$FL" run -q -d 20s -c 2 -o /dev/full "$(URL /delay/20)" 2> /dev/null &
+	f=$!
+	sleep 0.5
+	kill -INT $f
+	wait $f
+	eq "-o /dev/full, interrupted: 130 outranks 4" $? 130
+fi
