@@ -193,6 +193,14 @@ config_check_output(const char *path, const char **errstr)
 		*errstr = "is a directory";
 		return (-1);
 	}
+	/* A FIFO or device is written in place: its directory is no matter. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		if (access(path, W_OK) == -1) {
+			*errstr = "not writable";
+			return (-1);
+		}
+		return (0);
+	}
 	copy = xstrdup(path);
 	dir = dirname(copy);
 	rv = config_check_dir(dir, errstr);
