@@ -189,17 +189,19 @@ config_check_output(const char *path, const char **errstr)
 		*errstr = "empty file name";
 		return (-1);
 	}
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		*errstr = "is a directory";
-		return (-1);
-	}
-	/* A FIFO or device is written in place: its directory is no matter. */
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		if (access(path, W_OK) == -1) {
-			*errstr = "not writable";
+	if (stat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			*errstr = "is a directory";
 			return (-1);
 		}
-		return (0);
+		/* A FIFO or device is written in place, not renamed over. */
+		if (!S_ISREG(sb.st_mode)) {
+			if (access(path, W_OK) == -1) {
+				*errstr = "not writable";
+				return (-1);
+			}
+			return (0);
+		}
 	}
 	copy = xstrdup(path);
 	dir = dirname(copy);
