@@ -72,7 +72,7 @@ int
 main(int argc, char **argv)
 {
 	struct config	 c;
-	struct run	 r;
+	struct outcome	 r;
 	struct rusage	 before, after;
 	const char	*errstr;
 	uint64_t	 t0, t1;
@@ -103,12 +103,12 @@ main(int argc, char **argv)
 	config_init(&c);
 	if (config_add_url(&c, "http://127.0.0.1:9/", &errstr) == -1)
 		fatalx("%s", errstr);
-	c.engine = ingest_engine;
+	engine_override(ENGINE_HTTP, ingest_engine);
 	c.requests = (uint64_t)n;
 	c.requests_set = 1;
 	c.workers = (int)writers;
 	c.quiet = 1;
-	parent_signals();
+	selfpipe_init();
 
 	getrusage(RUSAGE_SELF, &before);
 	t0 = clock_now_ns();
@@ -132,7 +132,7 @@ main(int argc, char **argv)
 	printf("max rss: parent %ld KiB, worker %ld KiB\n", ingest_hwm_kb(),
 	    wrss);
 	ch = r.stats.results == (uint64_t)n && r.lost == 0 ? 0 : 1;
-	run_free(&r);
+	outcome_free(&r);
 	config_free(&c);
 	return (ch);
 }

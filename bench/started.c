@@ -3,7 +3,6 @@
  * a STARTED frame, one write(2) per task into a pipe that another process
  * drains, or a store into its shared-memory slot. Prints ns per task.
  */
-#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include <stdio.h>
@@ -47,12 +46,8 @@ main(void)
 
 	shm = shm_new(1, UINT64_MAX);
 	t2 = clock_now_ns();
-	for (i = 0; i < TASKS; i++) {
-		__atomic_store_n(&shm->slot[0].task_start_ns, clock_now_ns(),
-		    __ATOMIC_RELAXED);
-		__atomic_store_n(&shm->slot[0].task_seq, i + 1,
-		    __ATOMIC_RELEASE);
-	}
+	for (i = 0; i < TASKS; i++)
+		shm_task_begin(shm, 0, (int64_t)i);
 	printf("STARTED frame (write(2)):  %6.1f ns per task\n",
 	    (double)(t1 - t0) / TASKS);
 	printf("shared-memory slot:        %6.1f ns per task\n",

@@ -1,10 +1,8 @@
 /*
- * forkload: main() and option parsing. Every value is checked here, before
- * anything forks: bad input gets one line on stderr and exit status 2.
+ * forkload: main(), and the parsing of options into struct config. Every
+ * value is checked before anything forks, here or in config_check(): bad
+ * input gets one line on stderr and exit status 2, and nothing runs.
  */
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
@@ -21,6 +19,7 @@ extern char **environ;
 static __dead void
 usage_error(const char *fmt, ...) PRINTFLIKE(1, 2);
 
+/* Print one line naming the bad input, and exit 2. */
 static __dead void
 usage_error(const char *fmt, ...)
 {
@@ -34,6 +33,7 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+/* The help text; forkload(1) says the same at length. */
 static void
 usage(FILE *f)
 {
@@ -79,6 +79,7 @@ usage(FILE *f)
 "4 system failure, 130 interrupted. See forkload(1).\n");
 }
 
+/* Long options without a short form, numbered past any character. */
 enum {
 	OPT_SWEEP = 256,
 	OPT_DATA,
@@ -130,6 +131,7 @@ static const struct option run_options[] = {
 	{ NULL,			0,		   NULL, 0 }
 };
 
+/* A count option's value, or a usage error naming it and its range. */
 static long long
 arg_count(const char *opt, const char *v, long long min, long long max)
 {
@@ -142,6 +144,7 @@ arg_count(const char *opt, const char *v, long long min, long long max)
 	return (n);
 }
 
+/* A duration option's value in microseconds, or a usage error. */
 static uint64_t
 arg_duration(const char *opt, const char *v)
 {
@@ -181,61 +184,221 @@ arg_plugin(struct config *c, const char *v)
 	c->kind = ENGINE_PLUGIN;
 }
 
-/* A plugin run forks a worker per task in flight: at most WORKERS_MAX. */
-static void
-check_plugin_concurrency(const struct config *c)
+/* The options that say how much work: -n, -d, -c, --sweep, -w. */
+static int
+opt_work(struct config *c, int ch)
 {
-	size_t	 i;
+	const char	*errstr;
 
-	if (c->concurrency > WORKERS_MAX)
-		usage_error("-c %d: a --plugin run forks one worker per task "
-		    "in flight, at most %d", c->concurrency, WORKERS_MAX);
-	for (i = 0; i < c->nsweep; i++)
-		if (c->sweep[i] > WORKERS_MAX)
-			usage_error("--sweep level %d: a --plugin run forks "
-			    "one worker per task in flight, at most %d",
-			    c->sweep[i], WORKERS_MAX);
-}
-
-/* Read the whole request body file; bad input when it cannot be read. */
-static void
-arg_data_file(struct config *c, const char *path)
-{
-	struct stat	 sb;
-	char		*buf;
-	size_t		 off = 0;
-	ssize_t		 n;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		usage_error("--data-file '%s': %s", path, strerror(errno));
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode))
-		usage_error("--data-file '%s': not a regular file", path);
-	if (sb.st_size > 256 * 1024 * 1024)
-		usage_error("--data-file '%s': larger than 256 MiB", path);
-	buf = xmalloc((size_t)sb.st_size + 1);
-	while (off < (size_t)sb.st_size) {
-		n = read(fd, buf + off, (size_t)sb.st_size - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			usage_error("--data-file '%s': read failed", path);
-		off += n;
+	switch (ch) {
+	case 'n':
+		c->requests = arg_count("-n", optarg, 1, 1000000000000LL);
+		c->requests_set = 1;
+		return (1);
+	case 'd':
+		c->duration_us = arg_duration("-d", optarg);
+		return (1);
+	case 'c':
+		c->concurrency = arg_count("-c", optarg, 1, CONCURRENCY_MAX);
+		c->concurrency_set = 1;
+		return (1);
+	case OPT_SWEEP:
+		free(c->sweep);
+		c->sweep = NULL;
+		if (units_list(optarg, 1, CONCURRENCY_MAX, &c->sweep,
+		    &c->nsweep, &errstr) == -1)
+			usage_error("--sweep '%s': %s (a list of concurrency "
+			    "levels such as 1,5,10)", optarg, errstr);
+		return (1);
+	case 'w':
+		c->workers = arg_count("-w", optarg, 1, WORKERS_MAX);
+		return (1);
 	}
-	close(fd);
-	buf[off] = '\0';
-	free(c->data);
-	c->data = buf;
-	c->datalen = off;
-	c->data_file = xstrdup(path);
+	return (0);
 }
 
+/* The options that shape each request: method, headers, body, timeouts. */
+static int
+opt_request(struct config *c, int ch)
+{
+	const char	*errstr;
+
+	switch (ch) {
+	case 'm':
+		if (config_set_method(c, optarg, &errstr) == -1)
+			usage_error("-m '%s': %s", optarg, errstr);
+		return (1);
+	case 'H':
+		if (config_add_header(c, optarg, &errstr) == -1)
+			usage_error("-H '%s': %s", optarg, errstr);
+		return (1);
+	case OPT_DATA:
+		free(c->data);
+		c->data = xstrdup(optarg);
+		c->datalen = strlen(optarg);
+		c->data_inline = 1;
+		return (1);
+	case OPT_DATA_FILE:
+		if (config_set_data_file(c, optarg, &errstr) == -1)
+			usage_error("--data-file '%s': %s", optarg, errstr);
+		return (1);
+	case OPT_TIMEOUT:
+		c->timeout_us = arg_duration("--timeout", optarg);
+		c->timeout_set = 1;
+		return (1);
+	case OPT_CONNECT_TIMEOUT:
+		c->connect_timeout_us = arg_duration("--connect-timeout",
+		    optarg);
+		return (1);
+	case OPT_HTTP2:
+		c->http2 = 1;
+		return (1);
+	case 'k':
+		c->insecure = 1;
+		return (1);
+	case OPT_NO_KEEPALIVE:
+		c->no_keepalive = 1;
+		return (1);
+	}
+	return (0);
+}
+
+/* The options of the verdict, and of where the report goes. */
+static int
+opt_verdict(struct config *c, int ch)
+{
+	const char	*errstr;
+
+	switch (ch) {
+	case OPT_EXPECT_STATUS:
+		if (status_parse(&c->expect, optarg, &errstr) == -1)
+			usage_error("--expect-status '%s': %s (codes 100-599 "
+			    "or classes such as 2xx)", optarg, errstr);
+		free(c->expect_str);
+		c->expect_str = xstrdup(optarg);
+		return (1);
+	case OPT_MAX_ERRORS:
+		if (units_limit(optarg, &c->max_errors, &c->max_errors_pct,
+		    &errstr) == -1)
+			usage_error("--max-errors '%s': %s (a count or a "
+			    "percentage such as 1%%)", optarg, errstr);
+		free(c->max_errors_str);
+		c->max_errors_str = xstrdup(optarg);
+		return (1);
+	case OPT_ALLOW_CRASHES:
+		c->allow_crashes = arg_count("--allow-crashes", optarg, 0,
+		    INT_MAX);
+		return (1);
+	case 'o':
+		if (config_check_output(optarg, &errstr) == -1)
+			usage_error("-o '%s': %s", optarg, errstr);
+		free(c->output);
+		c->output = xstrdup(optarg);
+		return (1);
+	case OPT_JSON:
+		c->json = 1;
+		return (1);
+	case 'q':
+		c->quiet = 1;
+		return (1);
+	}
+	return (0);
+}
+
+/* The options of tasks other than HTTP, and of crashed workers. */
+static int
+opt_task(struct config *c, int ch)
+{
+	const char	*errstr;
+
+	switch (ch) {
+	case OPT_EXEC:
+		c->exec = 1;
+		return (1);
+	case OPT_PLUGIN:
+		arg_plugin(c, optarg);
+		return (1);
+	case OPT_RESPAWN:
+		c->respawn = 1;
+		return (1);
+	case OPT_MAX_RESPAWNS:
+		c->max_respawns = arg_count("--max-respawns", optarg, 0,
+		    1000000);
+		return (1);
+	case OPT_RLIMIT_AS:
+		if (units_bytes(optarg, 16ULL << 20, &c->rlimit_as,
+		    &errstr) == -1)
+			usage_error("--worker-rlimit-as '%s': %s (bytes, at "
+			    "least 16M; K, M, G or T may follow)", optarg,
+			    errstr);
+		return (1);
+	case OPT_TASK_OUTPUT:
+		if (config_check_dir(optarg, &errstr) == -1)
+			usage_error("--task-output '%s': %s", optarg, errstr);
+		free(c->task_output);
+		c->task_output = xstrdup(optarg);
+		return (1);
+	}
+	return (0);
+}
+
+/* getopt's verdict on a word it could not take, as a usage error. */
+static __dead void
+opt_unknown(int ch, char **argv)
+{
+	char	 shortopt[3];
+
+	if (ch == ':')
+		usage_error("option '%s' needs a value", argv[optind - 1]);
+	if (optopt != 0 && optopt < 256) {
+		snprintf(shortopt, sizeof(shortopt), "-%c", optopt);
+		usage_error("unknown option '%s'", shortopt);
+	}
+	usage_error("unknown option '%s'", argv[optind - 1]);
+}
+
+/*
+ * The words after the options: the command after "--" with --exec, the
+ * URLs otherwise. after is how many words followed "--" on the command
+ * line, before getopt moved them around.
+ */
+static void
+parse_operands(struct config *c, int argc, char **argv, int after)
+{
+	const char	*errstr;
+	int		 i, n;
+
+	/* With --plugin too, config_check() names the conflict. */
+	if (c->exec && c->kind == ENGINE_PLUGIN)
+		return;
+	if (!c->exec) {
+		for (i = optind; i < argc; i++)
+			if (config_add_url(c, argv[i], &errstr) == -1)
+				usage_error("URL '%s': %s", argv[i], errstr);
+		return;
+	}
+	/* The command follows "--", so its options stay its own. */
+	if (optind == 0 || strcmp(argv[optind - 1], "--") != 0 ||
+	    optind >= argc)
+		usage_error("--exec needs a command after --, as in "
+		    "--exec -- /bin/true");
+	n = argc - optind;
+	if (n > after)
+		usage_error("'%s' before --: with --exec, only the command "
+		    "follows --", argv[optind]);
+	c->kind = ENGINE_EXEC;
+	c->exec_argv = xcalloc(n + 1, sizeof(*c->exec_argv));
+	for (i = 0; i < n; i++)
+		c->exec_argv[i] = xstrdup(argv[optind + i]);
+	if (*c->exec_argv[0] == '\0')
+		usage_error("--exec: empty program name");
+}
+
+/* Parse the arguments of "forkload run" into c; bad input exits 2. */
 static void
 parse_run(struct config *c, int argc, char **argv)
 {
-	const char	*errstr, *name;
-	char		 shortopt[3];
-	int		 ch, method_set = 0, exec = 0, i, n, after = -1;
+	int	 ch, i, after = -1;
 
 	/* getopt moves operands around: count those after "--" first. */
 	for (i = 1; i < argc; i++) {
@@ -248,280 +411,67 @@ parse_run(struct config *c, int argc, char **argv)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":n:d:c:w:m:H:ko:qh",
 	    run_options, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			c->requests = arg_count("-n", optarg, 1,
-			    1000000000000LL);
-			c->requests_set = 1;
-			break;
-		case 'd':
-			c->duration_us = arg_duration("-d", optarg);
-			break;
-		case 'c':
-			c->concurrency = arg_count("-c", optarg, 1,
-			    CONCURRENCY_MAX);
-			c->concurrency_set = 1;
-			break;
-		case OPT_SWEEP:
-			free(c->sweep);
-			c->sweep = NULL;
-			if (units_list(optarg, 1, CONCURRENCY_MAX, &c->sweep,
-			    &c->nsweep, &errstr) == -1)
-				usage_error("--sweep '%s': %s (a list of "
-				    "concurrency levels such as 1,5,10)",
-				    optarg, errstr);
-			break;
-		case 'w':
-			c->workers = arg_count("-w", optarg, 1, WORKERS_MAX);
-			break;
-		case 'm':
-			if (config_set_method(c, optarg, &errstr) == -1)
-				usage_error("-m '%s': %s", optarg, errstr);
-			method_set = 1;
-			break;
-		case 'H':
-			if (config_add_header(c, optarg, &errstr) == -1)
-				usage_error("-H '%s': %s", optarg, errstr);
-			break;
-		case OPT_DATA:
-			if (c->data_file != NULL)
-				usage_error("--data and --data-file cannot "
-				    "be used together");
-			free(c->data);
-			c->data = xstrdup(optarg);
-			c->datalen = strlen(optarg);
-			break;
-		case OPT_DATA_FILE:
-			if (c->data != NULL && c->data_file == NULL)
-				usage_error("--data and --data-file cannot "
-				    "be used together");
-			arg_data_file(c, optarg);
-			break;
-		case OPT_TIMEOUT:
-			c->timeout_us = arg_duration("--timeout", optarg);
-			c->timeout_set = 1;
-			break;
-		case OPT_CONNECT_TIMEOUT:
-			c->connect_timeout_us = arg_duration(
-			    "--connect-timeout", optarg);
-			break;
-		case OPT_HTTP2:
-			c->http2 = 1;
-			break;
-		case 'k':
-			c->insecure = 1;
-			break;
-		case OPT_NO_KEEPALIVE:
-			c->no_keepalive = 1;
-			break;
-		case OPT_EXPECT_STATUS:
-			if (status_parse(&c->expect, optarg, &errstr) == -1)
-				usage_error("--expect-status '%s': %s (codes "
-				    "100-599 or classes such as 2xx)", optarg,
-				    errstr);
-			free(c->expect_str);
-			c->expect_str = xstrdup(optarg);
-			break;
-		case OPT_MAX_ERRORS:
-			if (units_limit(optarg, &c->max_errors,
-			    &c->max_errors_pct, &errstr) == -1)
-				usage_error("--max-errors '%s': %s (a count "
-				    "or a percentage such as 1%%)", optarg,
-				    errstr);
-			free(c->max_errors_str);
-			c->max_errors_str = xstrdup(optarg);
-			break;
-		case OPT_ALLOW_CRASHES:
-			c->allow_crashes = arg_count("--allow-crashes",
-			    optarg, 0, INT_MAX);
-			break;
-		case 'o':
-			if (config_check_output(optarg, &errstr) == -1)
-				usage_error("-o '%s': %s", optarg, errstr);
-			free(c->output);
-			c->output = xstrdup(optarg);
-			break;
-		case OPT_JSON:
-			c->json = 1;
-			break;
-		case OPT_EXEC:
-			exec = 1;
-			break;
-		case OPT_PLUGIN:
-			arg_plugin(c, optarg);
-			break;
-		case OPT_RESPAWN:
-			c->respawn = 1;
-			break;
-		case OPT_MAX_RESPAWNS:
-			c->max_respawns = arg_count("--max-respawns", optarg,
-			    0, 1000000);
-			break;
-		case OPT_RLIMIT_AS:
-			if (units_bytes(optarg, 16ULL << 20, &c->rlimit_as,
-			    &errstr) == -1)
-				usage_error("--worker-rlimit-as '%s': %s "
-				    "(bytes, at least 16M; K, M, G or T may "
-				    "follow)", optarg, errstr);
-			break;
-		case OPT_TASK_OUTPUT:
-			if (config_check_dir(optarg, &errstr) == -1)
-				usage_error("--task-output '%s': %s", optarg,
-				    errstr);
-			free(c->task_output);
-			c->task_output = xstrdup(optarg);
-			break;
-		case 'q':
-			c->quiet = 1;
-			break;
-		case 'h':
+		if (ch == 'h') {
 			usage(stdout);
 			exit(0);
-		case ':':
-			name = argv[optind - 1];
-			usage_error("option '%s' needs a value", name);
-		default:
-			if (optopt != 0 && optopt < 256) {
-				snprintf(shortopt, sizeof(shortopt), "-%c",
-				    optopt);
-				name = shortopt;
-			} else
-				name = argv[optind - 1];
-			usage_error("unknown option '%s'", name);
 		}
+		if (!opt_work(c, ch) && !opt_request(c, ch) &&
+		    !opt_verdict(c, ch) && !opt_task(c, ch))
+			opt_unknown(ch, argv);
 	}
-	if (exec && c->kind == ENGINE_PLUGIN)
-		usage_error("--exec and --plugin cannot be used together");
-	if (exec) {
-		/* The command follows "--", so its options stay its own. */
-		if (optind == 0 || strcmp(argv[optind - 1], "--") != 0 ||
-		    optind >= argc)
-			usage_error("--exec needs a command after --, as in "
-			    "--exec -- /bin/true");
-		n = argc - optind;
-		if (n > after)
-			usage_error("'%s' before --: with --exec, only the "
-			    "command follows --", argv[optind]);
-		c->kind = ENGINE_EXEC;
-		c->exec_argv = xcalloc(n + 1, sizeof(*c->exec_argv));
-		for (i = 0; i < n; i++)
-			c->exec_argv[i] = xstrdup(argv[optind + i]);
-		if (*c->exec_argv[0] == '\0')
-			usage_error("--exec: empty program name");
-	} else if (c->kind == ENGINE_PLUGIN) {
-		if (optind < argc)
-			usage_error("'%s': a --plugin run takes no URL",
-			    argv[optind]);
-	} else {
-		for (i = optind; i < argc; i++)
-			if (config_add_url(c, argv[i], &errstr) == -1)
-				usage_error("URL '%s': %s", argv[i], errstr);
-		if (c->nurls == 0)
-			usage_error("no URL given");
-	}
-	if (c->kind == ENGINE_PLUGIN && c->workers != 0)
-		usage_error("-w: a --plugin worker runs one task at a time, "
-		    "so -c sets the workers");
-	if (c->kind == ENGINE_PLUGIN)
-		check_plugin_concurrency(c);
-	if (c->task_output != NULL && c->kind != ENGINE_EXEC)
-		usage_error("--task-output is for --exec runs");
-	if (c->nsweep > 0 && c->concurrency_set)
-		usage_error("-c and --sweep cannot be used together");
-	if (c->data != NULL && !method_set) {
-		free(c->method);
-		c->method = xstrdup("POST");
-	}
+	parse_operands(c, argc, argv, after);
 }
 
-/* Make sure each process has the descriptors that its share needs. */
-static void
-check_limits(const struct config *c, struct limits *lim)
-{
-	const char	*errstr;
-	uint64_t	 need, most = 0;
-	size_t		 i, n;
-	int		 level, w, share;
-
-	n = c->nsweep > 0 ? c->nsweep : 1;
-	for (i = 0; i < n; i++) {
-		level = c->nsweep > 0 ? c->sweep[i] : c->concurrency;
-		w = config_workers(c, level);
-		share = (level + w - 1) / w;
-		/* A socket per connection, plus curl's and our own. */
-		need = (uint64_t)share + 64;
-		if (need < (uint64_t)w + 64)
-			need = (uint64_t)w + 64;
-		if (need > most)
-			most = need;
-	}
-	if (parent_raise_nofile(most, lim, &errstr) == -1)
-		usage_error("concurrency %s: %s", c->nsweep > 0 ? "(--sweep)" :
-		    "(-c)", errstr);
-}
-
+/*
+ * forkload run: check all input, run each level in turn, judge and write
+ * the report. Returns the exit status.
+ */
 static int
 cmd_run(int argc, char **argv)
 {
 	struct config	 conf;
 	struct report	 rep;
 	struct verdict	 v;
-	struct run	*runs;
+	struct outcome	*runs;
+	char		 err[256];
 	size_t		 nlevels, i, nruns = 0;
-	int		 level, interrupted;
-	FILE		*sf;
+	int		 level, code;
 
 	config_init(&conf);
 	parse_run(&conf, argc, argv);
 	memset(&rep, 0, sizeof(rep));
-	check_limits(&conf, &rep.limits);
+	if (config_check(&conf, &rep.limits, err, sizeof(err)) == -1)
+		usage_error("%s", err);
 
-	rep.conf = &conf;
-	rep.version = FORKLOAD_VERSION;
+	/* Nothing forks before this point: all input is known good. */
 	nlevels = conf.nsweep > 0 ? conf.nsweep : 1;
 	runs = xcalloc(nlevels, sizeof(*runs));
-	parent_signals();
+	selfpipe_init();
 	clock_rfc3339(rep.started_at, sizeof(rep.started_at));
 	for (i = 0; i < nlevels; i++) {
 		level = conf.nsweep > 0 ? conf.sweep[i] : conf.concurrency;
 		parent_run(&conf, level, &runs[nruns++]);
-		if (parent_interrupted())
+		if (selfpipe_interrupted())
 			break;
 	}
 	clock_rfc3339(rep.finished_at, sizeof(rep.finished_at));
-	interrupted = parent_interrupted();
+	rep.interrupted = selfpipe_interrupted() > 0;
 
-	verdict_eval(&v, &conf, runs, nruns, interrupted);
+	verdict_eval(&v, &conf, runs, nruns, rep.interrupted);
+	rep.conf = &conf;
+	rep.version = FORKLOAD_VERSION;
 	rep.runs = runs;
 	rep.nruns = nruns;
 	rep.verdict = &v;
-	rep.interrupted = interrupted;
-	rep.libcurl = runs[0].engine;
+	rep.libcurl = runs[0].engine_version;
+	code = report_emit(&rep, v.exit_code);
 
-	if (conf.output != NULL && report_write(&rep, conf.output) == -1) {
-		log_warn("cannot write report to %s", conf.output);
-		/* A missing report outranks any verdict but an interrupt. */
-		if (v.exit_code != EXIT_INTERRUPTED)
-			v.exit_code = EXIT_SYSTEM;
-	}
-	if (conf.json) {
-		char	*text = report_dump(&rep);
-
-		fputs(text, stdout);
-		fflush(stdout);
-		free(text);
-	}
-	if (!conf.quiet) {
-		sf = conf.json ? stderr : stdout;
-		summary_print(sf, &rep);
-	}
-	level = v.exit_code;
 	for (i = 0; i < nruns; i++)
-		run_free(&runs[i]);
+		outcome_free(&runs[i]);
 	free(runs);
 	verdict_free(&v);
 	config_free(&conf);
-	return (level);
+	return (code);
 }
 
 /*
@@ -540,6 +490,7 @@ open_std_fds(void)
 	close(fd);
 }
 
+/* Dispatch to a subcommand; returns the exit status. */
 int
 main(int argc, char **argv)
 {

@@ -68,7 +68,7 @@ int		 units_bytes(const char *, uint64_t, uint64_t *, const char **);
 
 /* status.c */
 struct statusset {
-	uint8_t		bits[(1000 + 7) / 8];
+	uint8_t		bits[(STATUS_MAX + 7) / 8];
 };
 int		 status_parse(struct statusset *, const char *, const char **);
 int		 status_match(const struct statusset *, unsigned int);
@@ -92,19 +92,31 @@ int		 hist_next(const struct hist *, size_t *, uint64_t *,
 uint64_t	 hist_highest(void);
 
 /* frame.c */
+#define FRAMEBUF_SIZE	(2 * MSG_MAX_LEN)
+struct framebuf {
+	int		 fd;		/* -1 once closed */
+	unsigned char	*buf;
+	size_t		 len;		/* bytes read */
+	size_t		 off;		/* of which taken as frames */
+};
 int		 frame_get(const void *, size_t, struct msg_hdr *,
 		    const void **, size_t *);
 int		 frame_send(int, uint32_t, uint32_t, const void *, size_t);
 size_t		 frame_payload_size(uint32_t, const void *, size_t);
+void		 frame_open(struct framebuf *, int);
+void		 frame_close(struct framebuf *);
+ssize_t		 frame_read(struct framebuf *);
+int		 frame_next(struct framebuf *, struct msg_hdr *,
+		    const void **);
+size_t		 frame_pending(const struct framebuf *);
 
 /* config.c */
 #define ENGINE_HTTP	0
 #define ENGINE_EXEC	1
 #define ENGINE_PLUGIN	2
-struct worker;
+struct limits;
 struct config {
 	int		  kind;		/* ENGINE_* */
-	int		(*engine)(struct worker *);	/* tests: not kind */
 	char		**exec_argv;	/* NULL-ended */
 	char		 *plugin_path;
 	char		 *plugin_arg;
@@ -130,6 +142,8 @@ struct config {
 	char		 *data;
 	size_t		  datalen;
 	char		 *data_file;
+	int		  data_inline;	/* --data was given */
+	int		  method_set;
 	uint64_t	  timeout_us;
 	uint64_t	  connect_timeout_us;
 	int		  http2;
@@ -144,6 +158,7 @@ struct config {
 	char		 *output;
 	int		  json;
 	int		  quiet;
+	int		  exec;		/* --exec was given */
 };
 void		 config_init(struct config *);
 void		 config_free(struct config *);
@@ -152,38 +167,51 @@ int		 config_add_header(struct config *, const char *,
 		    const char **);
 int		 config_set_method(struct config *, const char *,
 		    const char **);
+int		 config_set_data_file(struct config *, const char *,
+		    const char **);
 int		 config_check_output(const char *, const char **);
 int		 config_check_dir(const char *, const char **);
 int		 config_redacted(const char *);
 int		 config_workers(const struct config *, int);
+int		 config_check(struct config *, struct limits *, char *,
+		    size_t);
+
+/* limits.c */
+struct limits {
+	uint64_t	nofile_need;	/* descriptors one process needs */
+	uint64_t	nofile_before;	/* soft RLIMIT_NOFILE found */
+	uint64_t	nofile;		/* soft RLIMIT_NOFILE in force */
+	uint64_t	nofile_hard;
+};
+int		 limits_raise_nofile(uint64_t, struct limits *,
+		    const char **);
 
 /* shm.c: what workers and the parent share, by anonymous shared memory */
-struct worker_batch {
-	struct msg_results	 hdr;
-	struct result		 r[MSG_RESULTS_MAX];	/* right after hdr */
-};
-struct shm_slot {
-	uint64_t		claimed;	/* tickets this worker took */
-	uint64_t		emitted;	/* results it produced */
-	uint64_t		task_seq;	/* its task + 1; 0: none */
-	uint64_t		task_start_ns;
-	struct worker_batch	batch;		/* results not yet sent */
-};
-struct shm {
-	uint64_t	next;		/* next ticket */
-	uint64_t	limit;		/* tickets in the run */
-	uint32_t	stop;		/* 1: start nothing new */
-	size_t		nslots;
-	struct shm_slot	slot[];
+struct shm;
+struct shm_snapshot {
+	uint64_t	claimed;	/* tickets the worker took */
+	uint64_t	emitted;	/* results it produced */
+	int64_t		task_seq;	/* the task it runs, or -1 */
+	uint64_t	task_start_ns;	/* 0: nothing runs (task or hook) */
 };
 struct shm	*shm_new(size_t, uint64_t);
 void		 shm_free(struct shm *);
 void		 shm_slot_reset(struct shm *, size_t);
+uint64_t	 shm_limit(const struct shm *);
 int		 shm_claim(struct shm *, size_t, uint64_t *);
 uint64_t	 shm_claimed(const struct shm *);
 int		 shm_exhausted(const struct shm *);
 void		 shm_stop(struct shm *);
 int		 shm_stopped(const struct shm *);
+void		 shm_task_begin(struct shm *, size_t, int64_t);
+void		 shm_task_end(struct shm *, size_t);
+void		 shm_slot_snapshot(const struct shm *, size_t,
+		    struct shm_snapshot *);
+uint32_t	 shm_batch_push(struct shm *, size_t, const struct result *);
+const void	*shm_batch_payload(const struct shm *, size_t, size_t *);
+void		 shm_batch_clear(struct shm *, size_t);
+int		 shm_salvage(const struct shm *, size_t, uint64_t,
+		    struct result *, uint32_t *);
 
 /* stats.c */
 #define PHASE_DNS	0
@@ -191,7 +219,6 @@ int		 shm_stopped(const struct shm *);
 #define PHASE_TLS	2
 #define PHASE_TTFB	3
 #define PHASE_MAX	4
-#define STATUS_MAX	1000
 struct stats_error {
 	int32_t		code;
 	uint64_t	count;
@@ -212,42 +239,46 @@ void		 stats_init(struct stats *);
 void		 stats_free(struct stats *);
 void		 stats_add(struct stats *, const struct result *,
 		    const struct statusset *);
-void		 stats_merge(struct stats *, const struct stats *);
-uint64_t	 stats_status_failed(const struct stats *,
-		    const struct statusset *);
 
-/* run.c: the outcome of one run, at one concurrency level */
-#define WSTATUS_RUNNING	0
-#define WSTATUS_EXITED	1
-#define WSTATUS_SIGNALED 2
-#define WSTATUS_BROKEN	3
+/* outcome.c: what one run, at one concurrency level, came to */
+/* Where a worker is in its life; the parent only moves it forward. */
+enum wstate {
+	WS_STARTING,		/* forked: no HELLO read yet */
+	WS_RUNNING,		/* said HELLO: results may come */
+	WS_DONE,		/* said DONE: only the end of its pipe may */
+	WS_BROKEN,		/* broke the protocol: killed, pipe closed */
+	WS_HUNG,		/* ran a task past --timeout: killed */
+	WS_ENDED		/* reaped and settled: see its end */
+};
+/* How a worker ended, once WS_ENDED. */
+enum wend {
+	WEND_CLEAN,		/* said DONE and exited 0 */
+	WEND_EXIT,		/* exited otherwise: a code, or no DONE */
+	WEND_SIGNAL,		/* a signal ended it */
+	WEND_BROKEN,		/* killed for breaking the protocol */
+	WEND_HUNG		/* killed for a task past --timeout */
+};
 struct worker_info {
 	int		id;
 	pid_t		pid;
-	int		fd;		/* read end of its pipe, -1 at EOF */
 	size_t		slot;		/* its place in shm */
 	int		share;		/* its part of the concurrency */
-	int		hung;		/* killed for a task over --timeout */
-	int		finished;	/* reaped, drained and settled */
-	int64_t		task_seq;	/* task running at its end, or -1 */
-	uint64_t	salvaged;	/* results taken from shm after death */
-	uint64_t	results;
-	int		status;		/* WSTATUS_* */
-	int		code;
-	int		signal;
+	enum wstate	state;
+	enum wend	end;
+	int		code;		/* exit status, when it exited */
+	int		signal;		/* the signal that ended it, or 0 */
 	int		core_dumped;
-	int		reaped;
-	int		hello;
-	int		done;
+	int64_t		task_seq;	/* task running at its end, or -1 */
+	uint64_t	results;	/* results counted, salvaged too */
+	uint64_t	salvaged;	/* results taken from shm after death */
 	char		error[256];	/* its MSG_ERROR text, if any */
 	uint64_t	exit_us;	/* when it ended, since run start */
 	struct rusage	ru;
-	unsigned char	*buf;		/* partial frames */
-	size_t		 buflen;
+	struct framebuf	pipe;		/* its frames; fd -1 once closed */
 };
-struct run {
+struct outcome {
 	int		  concurrency;
-	int		  nworkers;
+	int		  nworkers;	/* forked at the start */
 	uint64_t	  issued;
 	uint64_t	  ok;
 	uint64_t	  failed;
@@ -257,22 +288,29 @@ struct run {
 	int		  interrupted;
 	int		  respawns;
 	struct stats	  stats;
-	struct worker_info *workers;
+	struct worker_info *workers;	/* replacements too */
 	size_t		  nworkers_total;
-	char		  engine[56];
+	char		  engine_version[56];	/* from HELLO */
 };
-void		 run_init(struct run *, int);
-void		 run_free(struct run *);
-int		 run_is_crash(const struct worker_info *);
-size_t		 run_crashes(const struct run *);
-const char	*run_wstatus_name(int);
-const char	*run_signame(int, char *, size_t);
-const char	*run_describe_exit(const struct worker_info *, char *, size_t);
+void		 outcome_init(struct outcome *, int);
+void		 outcome_free(struct outcome *);
+double		 outcome_rps(const struct outcome *);
+int		 outcome_is_crash(const struct worker_info *);
+size_t		 outcome_crashes(const struct outcome *);
+int		 outcome_exited(const struct worker_info *);
+const char	*outcome_exit_name(const struct worker_info *);
+const char	*outcome_crash_reason(const struct worker_info *);
+const char	*outcome_signame(int, char *, size_t);
+const char	*outcome_describe_exit(const struct worker_info *, char *,
+		    size_t);
 
 /* engine.c */
+struct worker;
 int		 engine_run(struct worker *);
 const char	*engine_error_name(const struct config *, int, char *, size_t);
 const char	*engine_name(int);
+int		 engine_in_worker(int);
+void		 engine_override(int, int (*)(struct worker *));
 
 /* http.c */
 int		 http_run(struct worker *);
@@ -302,7 +340,7 @@ struct worker {
 	int			 concurrency;	/* this worker's share */
 	int			 level;		/* the run's concurrency */
 	struct shm		*shm;
-	struct worker_batch	*batch;		/* in shm: a crash loses none */
+	uint32_t		 pending;	/* results in its shm batch */
 	uint64_t		 run_start_ns;
 	uint64_t		 deadline_ns;	/* 0: none */
 	uint64_t		 sent;
@@ -322,17 +360,39 @@ void		 worker_task_end(struct worker *);
 void		 worker_hook_begin(struct worker *);
 void		 worker_hello(struct worker *, const char *);
 
+/* selfpipe.c */
+void		 selfpipe_init(void);
+int		 selfpipe_fd(void);
+int		 selfpipe_take(void);
+int		 selfpipe_interrupted(void);
+
 /* parent.c */
-void		 parent_signals(void);
-int		 parent_run(const struct config *, int, struct run *);
-int		 parent_interrupted(void);
-struct limits {
-	uint64_t	nofile_need;	/* descriptors one process needs */
-	uint64_t	nofile_before;	/* soft RLIMIT_NOFILE found */
-	uint64_t	nofile;		/* soft RLIMIT_NOFILE in force */
-	uint64_t	nofile_hard;
+struct parent {
+	const struct config	*conf;
+	struct outcome		*out;		/* totals, as results come */
+	struct shm		*shm;
+	struct worker_info	*workers;	/* the worker table */
+	size_t			 nworkers;
+	size_t			*refill;	/* slots to fork anew */
+	size_t			 nrefill;
+	int			 sigfd;		/* the signal self-pipe */
+	int			 watch;		/* kill tasks past --timeout */
+	uint64_t		 start_ns;	/* the run's clock: its start */
+	uint64_t		 limit;		/* tickets; UINT64_MAX: none */
 };
-int		 parent_raise_nofile(uint64_t, struct limits *, const char **);
+int		 parent_run(const struct config *, int, struct outcome *);
+void		 parent_kill(struct worker_info *, int);
+
+/* ingest.c */
+int		 ingest_read(struct parent *, struct worker_info *);
+void		 ingest_salvage(struct parent *, struct worker_info *);
+
+/* settle.c */
+int		 settle_worker(struct parent *, struct worker_info *);
+
+/* progress.c */
+void		 progress_draw(const struct outcome *, uint64_t, uint64_t);
+void		 progress_clear(void);
 
 /* verdict.c */
 struct verdict {
@@ -342,13 +402,13 @@ struct verdict {
 	size_t		  nreasons;
 };
 void		 verdict_eval(struct verdict *, const struct config *,
-		    struct run *, size_t, int);
+		    const struct outcome *, size_t, int);
 void		 verdict_free(struct verdict *);
 
 /* report.c */
 struct report {
 	const struct config	*conf;
-	struct run		*runs;
+	const struct outcome	*runs;
 	size_t			 nruns;
 	const struct verdict	*verdict;
 	char			 started_at[40];
@@ -359,11 +419,13 @@ struct report {
 	struct limits		 limits;
 };
 char		*report_dump(const struct report *);
+
+/* report_write.c */
 int		 report_write(const struct report *, const char *);
+int		 report_emit(const struct report *, int);
 
 /* summary.c */
 void		 summary_print(FILE *, const struct report *);
-void		 summary_progress(const struct run *, uint64_t, uint64_t, int);
 
 /* target.c: the bundled target server */
 struct target;

@@ -42,7 +42,7 @@ struct result {
 	uint64_t	bytes_in;
 	uint64_t	bytes_out;
 	int32_t		error;		/* engine error code, 0 for none */
-	uint32_t	status;		/* HTTP status, 0 when none */
+	uint32_t	status;		/* below STATUS_MAX; 0: none */
 	uint32_t	target;		/* index into the URL list */
 	uint32_t	dns_us;		/* timing phases */
 	uint32_t	connect_us;
@@ -52,6 +52,7 @@ struct result {
 };
 
 #define MSG_RESULTS_MAX	256	/* results in one batch */
+#define STATUS_MAX	1000	/* a result's status is below this */
 
 struct msg_results {
 	uint32_t	count;

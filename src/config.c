@@ -1,11 +1,15 @@
 /*
- * The validated configuration of a run, and the checks that need more than
- * a number parser: URLs, headers, methods and the output path. Nothing here
- * prints or exits; the caller turns an error string into a usage error.
+ * The validated configuration of a run: the checks of single values that
+ * need more than a number parser (URLs, headers, methods, files and the
+ * output path), and config_check(), which holds every rule that ties two
+ * options together. Nothing here prints or exits; the caller turns an
+ * error string into a usage error.
  */
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +154,57 @@ config_set_method(struct config *c, const char *m, const char **errstr)
 	}
 	free(c->method);
 	c->method = xstrdup(m);
+	c->method_set = 1;
+	return (0);
+}
+
+/*
+ * Take the request body from the file at path, read whole now: a file
+ * that cannot be read is bad input, found before any fork. Returns 0, or
+ * -1 with *errstr set.
+ */
+int
+config_set_data_file(struct config *c, const char *path, const char **errstr)
+{
+	struct stat	 sb;
+	char		*buf;
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		*errstr = strerror(errno);
+		return (-1);
+	}
+	*errstr = NULL;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode))
+		*errstr = "not a regular file";
+	else if (sb.st_size > 256 * 1024 * 1024)
+		*errstr = "larger than 256 MiB";
+	if (*errstr != NULL) {
+		(void)close(fd);
+		return (-1);
+	}
+	buf = xmalloc((size_t)sb.st_size + 1);
+	while (off < (size_t)sb.st_size) {
+		n = read(fd, buf + off, (size_t)sb.st_size - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*errstr = "read failed";
+			free(buf);
+			(void)close(fd);
+			return (-1);
+		}
+		off += n;
+	}
+	(void)close(fd);
+	buf[off] = '\0';
+	free(c->data);
+	c->data = buf;
+	c->datalen = off;
+	free(c->data_file);
+	c->data_file = xstrdup(path);
 	return (0);
 }
 
@@ -254,4 +309,105 @@ config_workers(const struct config *c, int concurrency)
 	if (w < (concurrency + CONNS_PER_WORKER - 1) / CONNS_PER_WORKER)
 		w = (concurrency + CONNS_PER_WORKER - 1) / CONNS_PER_WORKER;
 	return (w < WORKERS_MAX ? w : WORKERS_MAX);
+}
+
+/*
+ * Check the descriptors that the most demanding level needs per process,
+ * and raise the soft limit for them. Returns 0, or -1 with err set.
+ */
+static int
+config_check_nofile(const struct config *c, struct limits *lim, char *err,
+    size_t len)
+{
+	const char	*errstr;
+	uint64_t	 need, most = 0;
+	size_t		 i, n;
+	int		 level, w, share, worst = c->concurrency;
+
+	n = c->nsweep > 0 ? c->nsweep : 1;
+	for (i = 0; i < n; i++) {
+		level = c->nsweep > 0 ? c->sweep[i] : c->concurrency;
+		w = config_workers(c, level);
+		share = (level + w - 1) / w;
+		/* A socket per connection, plus curl's and our own. */
+		need = (uint64_t)share + 64;
+		if (need < (uint64_t)w + 64)
+			need = (uint64_t)w + 64;
+		if (need > most) {
+			most = need;
+			worst = level;
+		}
+	}
+	if (limits_raise_nofile(most, lim, &errstr) == 0)
+		return (0);
+	snprintf(err, len, "%s %d: %s", c->nsweep > 0 ? "--sweep level" :
+	    "-c", worst, errstr);
+	return (-1);
+}
+
+/* A plugin run forks a worker per task in flight: at most WORKERS_MAX. */
+static int
+config_check_plugin(const struct config *c, char *err, size_t len)
+{
+	size_t	 i;
+
+	if (c->nurls > 0) {
+		snprintf(err, len, "'%s': a --plugin run takes no URL",
+		    c->urls[0]);
+		return (-1);
+	}
+	if (c->workers != 0) {
+		snprintf(err, len, "-w: a --plugin worker runs one task at a "
+		    "time, so -c sets the workers");
+		return (-1);
+	}
+	if (c->concurrency > WORKERS_MAX) {
+		snprintf(err, len, "-c %d: a --plugin run forks one worker "
+		    "per task in flight, at most %d", c->concurrency,
+		    WORKERS_MAX);
+		return (-1);
+	}
+	for (i = 0; i < c->nsweep; i++) {
+		if (c->sweep[i] > WORKERS_MAX) {
+			snprintf(err, len, "--sweep level %d: a --plugin run "
+			    "forks one worker per task in flight, at most %d",
+			    c->sweep[i], WORKERS_MAX);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/*
+ * Check every rule that ties options together, settle the defaults that
+ * depend on other options (a body makes the method POST), and make room
+ * for the descriptors the run needs, noted in lim. Returns 0, or -1 with
+ * a message for the user in err, naming the values at fault.
+ */
+int
+config_check(struct config *c, struct limits *lim, char *err, size_t len)
+{
+	const char	*msg = NULL;
+
+	if (c->exec && c->kind == ENGINE_PLUGIN)
+		msg = "--exec and --plugin cannot be used together";
+	else if (c->kind == ENGINE_HTTP && c->nurls == 0)
+		msg = "no URL given";
+	else if (c->task_output != NULL && c->kind != ENGINE_EXEC)
+		msg = "--task-output is for --exec runs";
+	else if (c->nsweep > 0 && c->concurrency_set)
+		msg = "-c and --sweep cannot be used together";
+	else if (c->data_inline && c->data_file != NULL)
+		msg = "--data and --data-file cannot be used together";
+	if (msg != NULL) {
+		strlcpy(err, msg, len);
+		return (-1);
+	}
+	if (c->kind == ENGINE_PLUGIN && config_check_plugin(c, err, len) == -1)
+		return (-1);
+	if (c->data != NULL && !c->method_set) {
+		free(c->method);
+		c->method = xstrdup("POST");
+	}
+	return (config_check_nofile(c, lim, err, len));
 }

@@ -94,6 +94,19 @@ exec_path(char *const argv[])
 	return (err);
 }
 
+/*
+ * In the child: a step before execve() failed. Its errno goes back on the
+ * error pipe as a failed execve's would, so the task fails with its name.
+ */
+static __dead void
+exec_child_fail(int errfd)
+{
+	int	 err = errno;
+
+	(void)write(errfd, &err, sizeof(err));
+	_exit(127);
+}
+
 /* In the child: set up the task's process and exec it; never returns. */
 static __dead void
 exec_child(const struct worker *w, uint64_t seq, int errfd, pid_t worker)
@@ -104,46 +117,62 @@ exec_child(const struct worker *w, uint64_t seq, int errfd, pid_t worker)
 	int			 fd, err;
 
 	/* Its own process group: a timeout kills the task and its children. */
-	setpgid(0, 0);
+	if (setpgid(0, 0) == -1)
+		exec_child_fail(errfd);
 	/* A task must die with its worker, as the worker dies with forkload. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		exec_child_fail(errfd);
 	if (getppid() != worker)
 		_exit(127);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGPIPE, &sa, NULL) == -1 ||
+	    sigprocmask(SIG_SETMASK, &none, NULL) == -1)
+		exec_child_fail(errfd);
 
-	if ((fd = open("/dev/null", O_RDWR)) != -1)
-		dup2(fd, STDIN_FILENO);
+	if ((fd = open("/dev/null", O_RDWR)) == -1 ||
+	    dup2(fd, STDIN_FILENO) == -1)
+		exec_child_fail(errfd);
 	if (w->conf->task_output != NULL) {
 		exec_output_path(w, seq, out, sizeof(out));
-		if ((err = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1)
-			fd = err;
+		if ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+			exec_child_fail(errfd);
 	}
 	/* Never the worker's stderr: a task's output is its own business. */
-	if (fd != -1) {
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-	}
+	if (dup2(fd, STDOUT_FILENO) == -1 || dup2(fd, STDERR_FILENO) == -1)
+		exec_child_fail(errfd);
 	/* Keep only the error pipe, as fd 3, closed by a successful exec. */
 	if (errfd != 3 && dup2(errfd, 3) == -1)
-		_exit(127);
-	fcntl(3, F_SETFD, FD_CLOEXEC);
+		exec_child_fail(errfd);
+	if (fcntl(3, F_SETFD, FD_CLOEXEC) == -1)
+		exec_child_fail(3);
 	closefrom(4);
 
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)seq);
-	setenv("FORKLOAD_SEQ", num, 1);
+	if (setenv("FORKLOAD_SEQ", num, 1) == -1)
+		exec_child_fail(3);
 	snprintf(num, sizeof(num), "%d", w->id);
-	setenv("FORKLOAD_WORKER", num, 1);
-	setenv("FORKLOAD_RUN_ID", w->conf->run_id, 1);
+	if (setenv("FORKLOAD_WORKER", num, 1) == -1 ||
+	    setenv("FORKLOAD_RUN_ID", w->conf->run_id, 1) == -1)
+		exec_child_fail(3);
 
 	err = exec_path(w->conf->exec_argv);
 	(void)write(3, &err, sizeof(err));
 	_exit(127);
+}
+
+/*
+ * Kill a task's process group. An empty group (ESRCH) has nothing left to
+ * kill; anything else means the worker lost track of its tasks.
+ */
+static void
+exec_kill_group(pid_t pid)
+{
+	if (kill(-pid, SIGKILL) == -1 && errno != ESRCH)
+		fatal("kill process group %ld", (long)pid);
 }
 
 /* Start one task in a free place; fatal only when fork itself fails. */
@@ -165,8 +194,14 @@ exec_spawn(struct worker *w, struct task *t, uint64_t seq)
 		fatal("fork");
 	if (t->pid == 0)
 		exec_child(w, seq, p[1], me);
-	/* Both sides set the group, so a kill(-pid) can never miss it. */
-	setpgid(t->pid, t->pid);
+	/*
+	 * Both sides set the group, so a kill(-pid) can never miss it. Here
+	 * it fails harmlessly once the child has done it and run execve()
+	 * (EACCES), or has already died (ESRCH).
+	 */
+	if (setpgid(t->pid, t->pid) == -1 && errno != EACCES &&
+	    errno != ESRCH)
+		fatal("setpgid");
 	close(p[1]);
 	do
 		n = read(p[0], &err, sizeof(err));
@@ -224,7 +259,7 @@ exec_reap(int *status)
 	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
 	    si.si_pid == 0)
 		return (0);
-	(void)kill(-si.si_pid, SIGKILL);
+	exec_kill_group(si.si_pid);
 	while ((pid = waitpid(si.si_pid, status, 0)) == -1 && errno == EINTR)
 		continue;
 	return (pid == -1 ? 0 : pid);
@@ -271,7 +306,8 @@ exec_run(struct worker *w)
 	/* SIGCHLD stays blocked: the loop takes it with sigtimedwait(). */
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, NULL);
+	if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1)
+		fatal("sigprocmask");
 	tasks = xcalloc(n, sizeof(*tasks));
 	timeout_ns = w->conf->timeout_set ? w->conf->timeout_us * NS_PER_US : 0;
 
@@ -303,11 +339,11 @@ exec_run(struct worker *w)
 				continue;
 			if (worker_interrupted() && !tasks[i].aborted) {
 				tasks[i].aborted = 1;
-				kill(-tasks[i].pid, SIGKILL);
+				exec_kill_group(tasks[i].pid);
 			} else if (timeout_ns != 0 && !tasks[i].timed_out &&
 			    now - tasks[i].start_ns >= timeout_ns) {
 				tasks[i].timed_out = 1;
-				kill(-tasks[i].pid, SIGKILL);
+				exec_kill_group(tasks[i].pid);
 			}
 		}
 		worker_tick(w);

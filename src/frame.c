@@ -1,11 +1,13 @@
 /*
- * Encoding and strict decoding of worker-to-parent frames (include/proto.h).
- * Decoding never trusts the sender: a length that disagrees with the type's
- * payload size, or an unknown type, makes the stream corrupt.
+ * Encoding and strict decoding of worker-to-parent frames (include/proto.h),
+ * and the reassembly of a pipe's bytes into whole frames. Decoding never
+ * trusts the sender: a length that disagrees with the type's payload size,
+ * or an unknown type, makes the stream corrupt.
  */
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -124,4 +126,77 @@ frame_send(int fd, uint32_t type, uint32_t worker, const void *payload,
 		done += n;
 	}
 	return (0);
+}
+
+/*
+ * Start reassembling the frames that arrive on fd. The buffer holds two of
+ * the largest frames: what is left after frame_next() is less than one, so
+ * a read always has room for a whole frame more.
+ */
+void
+frame_open(struct framebuf *fb, int fd)
+{
+	fb->fd = fd;
+	fb->buf = xmalloc(FRAMEBUF_SIZE);
+	fb->len = 0;
+	fb->off = 0;
+}
+
+/* Close the descriptor and free the buffer; a partial frame is dropped. */
+void
+frame_close(struct framebuf *fb)
+{
+	if (fb->fd != -1)
+		(void)close(fb->fd);
+	fb->fd = -1;
+	free(fb->buf);
+	fb->buf = NULL;
+	fb->len = fb->off = 0;
+}
+
+/*
+ * Read what the descriptor has, after the bytes not yet taken as frames.
+ * Returns as read(2) does: the bytes read, 0 at end of file, or -1 with
+ * errno set (EAGAIN when a non-blocking descriptor has nothing).
+ */
+ssize_t
+frame_read(struct framebuf *fb)
+{
+	ssize_t	 n;
+
+	/* Frames already taken are done with: keep only the rest. */
+	if (fb->off > 0) {
+		memmove(fb->buf, fb->buf + fb->off, fb->len - fb->off);
+		fb->len -= fb->off;
+		fb->off = 0;
+	}
+	n = read(fb->fd, fb->buf + fb->len, FRAMEBUF_SIZE - fb->len);
+	if (n > 0)
+		fb->len += n;
+	return (n);
+}
+
+/*
+ * Take the next whole frame from what has been read, as frame_get() does.
+ * The payload stays valid until the next frame_read(). Returns 1 with *hdr
+ * and *payload set, 0 when more bytes are needed, -1 when corrupt.
+ */
+int
+frame_next(struct framebuf *fb, struct msg_hdr *hdr, const void **payload)
+{
+	size_t	 used;
+	int	 rv;
+
+	rv = frame_get(fb->buf + fb->off, fb->len - fb->off, hdr, payload,
+	    &used);
+	if (rv == 1)
+		fb->off += used;
+	return (rv);
+}
+
+/* Return how many bytes were read but are not yet part of a whole frame. */
+size_t
+frame_pending(const struct framebuf *fb)
+{
+	return (fb->len - fb->off);
 }

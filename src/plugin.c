@@ -11,9 +11,6 @@
 #include "forkload.h"
 #include "forkload/task.h"
 
-typedef int	(*plugin_fn)(struct forkload_task *);
-typedef void	(*plugin_fini_fn)(struct forkload_task *);
-
 /* Return the report's name of a plugin's error code, using buf. */
 const char *
 plugin_error_name(int code, char *buf, size_t len)
@@ -70,8 +67,9 @@ plugin_run(struct worker *w)
 {
 	struct forkload_task	 t;
 	struct result		 r;
-	plugin_fn		 run, init;
-	plugin_fini_fn		 fini;
+	int			(*run)(struct forkload_task *);
+	int			(*init)(struct forkload_task *);
+	void			(*fini)(struct forkload_task *);
 	uint64_t		 seq, start;
 	void			*h;
 	int			 rc;

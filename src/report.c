@@ -1,18 +1,15 @@
 /*
  * The JSON report (schema forkload-report/1, doc/report.schema.json). This
  * is the only file that builds json_t. Times are integer microseconds, so
- * reports and golden files stay stable; the file is written atomically.
+ * reports and golden files stay stable; report_write.c puts the text where
+ * it is asked for. Each json_object_set_new() takes what it is given, so
+ * nothing built here needs its own decref.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -20,18 +17,24 @@
 
 #define REPORT_SCHEMA	"forkload-report/1"
 
+/* A count as a JSON integer; jansson's are signed, so clamp. */
 static json_t *
 report_uint(uint64_t v)
 {
 	return (json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
 }
 
+/* A mean or stdev, rounded to the integer microseconds of the report. */
 static json_t *
 report_round(double v)
 {
 	return (json_integer((json_int_t)llround(v)));
 }
 
+/*
+ * An array of strings. With redact, a secret header keeps its name and
+ * loses its value, so a report can be shared.
+ */
 static json_t *
 report_strings(char *const *v, size_t n, int redact)
 {
@@ -51,12 +54,14 @@ report_strings(char *const *v, size_t n, int redact)
 	return (a);
 }
 
+/* A string, or null for an option not given. */
 static json_t *
 report_str(const char *s)
 {
 	return (s != NULL ? json_string(s) : json_null());
 }
 
+/* config: what the run was asked to do, null where an option is unset. */
 static json_t *
 report_config(const struct config *c)
 {
@@ -114,6 +119,7 @@ report_config(const struct config *c)
 	return (o);
 }
 
+/* latency_us: the summary figures and the whole histogram. */
 static json_t *
 report_latency(const struct hist *h)
 {
@@ -146,6 +152,7 @@ report_latency(const struct hist *h)
 	return (o);
 }
 
+/* phases_us: mean, p50 and p99 of each timing phase. */
 static json_t *
 report_phases(const struct stats *s)
 {
@@ -167,6 +174,10 @@ report_phases(const struct stats *s)
 	return (o);
 }
 
+/*
+ * status_codes, or with errors set errors: each seen key and its count.
+ * Errors are named by the engine ("COULDNT_CONNECT"), never by number.
+ */
 static json_t *
 report_counts(const struct config *c, const struct stats *s, int errors)
 {
@@ -192,6 +203,7 @@ report_counts(const struct config *c, const struct stats *s, int errors)
 	return (o);
 }
 
+/* A struct timeval from getrusage, in microseconds. */
 static json_t *
 report_tv_us(const struct timeval *tv)
 {
@@ -199,74 +211,76 @@ report_tv_us(const struct timeval *tv)
 	    (uint64_t)tv->tv_usec));
 }
 
+/* One entry of crashes[]: who died, how, and with what delivered. */
 static json_t *
-report_workers(const struct run *r, int crashes)
+report_crash(const struct worker_info *w)
 {
-	const struct worker_info *w;
-	json_t			*a = json_array(), *o, *e;
-	char			 sig[32];
-	size_t			 i;
+	json_t	*o = json_object();
+	char	 sig[32];
+
+	json_object_set_new(o, "worker", json_integer(w->id));
+	json_object_set_new(o, "pid", json_integer(w->pid));
+	json_object_set_new(o, "signal", w->signal != 0 ?
+	    json_string(outcome_signame(w->signal, sig, sizeof(sig))) :
+	    json_null());
+	json_object_set_new(o, "exit_code", outcome_exited(w) ?
+	    json_integer(w->code) : json_null());
+	json_object_set_new(o, "core_dumped", json_boolean(w->core_dumped));
+	json_object_set_new(o, "results_delivered", report_uint(w->results));
+	json_object_set_new(o, "at_us", report_uint(w->exit_us));
+	json_object_set_new(o, "task_seq", w->task_seq < 0 ? json_null() :
+	    json_integer(w->task_seq));
+	json_object_set_new(o, "reason",
+	    json_string(outcome_crash_reason(w)));
+	return (o);
+}
+
+/* One entry of workers[]: its results, its exit and its rusage. */
+static json_t *
+report_worker(const struct worker_info *w)
+{
+	json_t	*o = json_object(), *e = json_object();
+
+	json_object_set_new(o, "id", json_integer(w->id));
+	json_object_set_new(o, "pid", json_integer(w->pid));
+	json_object_set_new(o, "results", report_uint(w->results));
+	json_object_set_new(e, "status", json_string(outcome_exit_name(w)));
+	json_object_set_new(e, "code", outcome_exited(w) ?
+	    json_integer(w->code) : json_null());
+	/* A number here, a name in crashes[]: the schema says so. */
+	json_object_set_new(e, "signal", w->signal != 0 ?
+	    json_integer(w->signal) : json_null());
+	json_object_set_new(e, "core_dumped", json_boolean(w->core_dumped));
+	json_object_set_new(o, "exit", e);
+	json_object_set_new(o, "cpu_user_us", report_tv_us(&w->ru.ru_utime));
+	json_object_set_new(o, "cpu_sys_us", report_tv_us(&w->ru.ru_stime));
+	json_object_set_new(o, "max_rss_kb", json_integer(w->ru.ru_maxrss));
+	return (o);
+}
+
+/* workers[], or with crashes set crashes[], of one run. */
+static json_t *
+report_workers(const struct outcome *r, int crashes)
+{
+	json_t	*a = json_array();
+	size_t	 i;
 
 	for (i = 0; i < r->nworkers_total; i++) {
-		w = &r->workers[i];
-		if (crashes && !run_is_crash(w))
-			continue;
-		o = json_object();
-		if (crashes) {
-			json_object_set_new(o, "worker", json_integer(w->id));
-			json_object_set_new(o, "pid", json_integer(w->pid));
-			json_object_set_new(o, "signal",
-			    w->signal != 0 ? json_string(
-			    run_signame(w->signal, sig, sizeof(sig))) :
-			    json_null());
-			json_object_set_new(o, "exit_code",
-			    w->status == WSTATUS_EXITED ?
-			    json_integer(w->code) : json_null());
-			json_object_set_new(o, "core_dumped",
-			    json_boolean(w->core_dumped));
-			json_object_set_new(o, "results_delivered",
-			    report_uint(w->results));
-			json_object_set_new(o, "at_us",
-			    report_uint(w->exit_us));
-			json_object_set_new(o, "task_seq", w->task_seq < 0 ?
-			    json_null() : json_integer(w->task_seq));
-			json_object_set_new(o, "reason", json_string(
-			    w->hung ? "hung" :
-			    w->status == WSTATUS_BROKEN ? "broken" :
-			    w->status == WSTATUS_SIGNALED ? "signaled" :
-			    "exited"));
-			json_array_append_new(a, o);
-			continue;
-		}
-		json_object_set_new(o, "id", json_integer(w->id));
-		json_object_set_new(o, "pid", json_integer(w->pid));
-		json_object_set_new(o, "results", report_uint(w->results));
-		e = json_object();
-		json_object_set_new(e, "status",
-		    json_string(run_wstatus_name(w->status)));
-		json_object_set_new(e, "code", w->status == WSTATUS_EXITED ?
-		    json_integer(w->code) : json_null());
-		json_object_set_new(e, "signal", w->signal != 0 ?
-		    json_integer(w->signal) : json_null());
-		json_object_set_new(e, "core_dumped",
-		    json_boolean(w->core_dumped));
-		json_object_set_new(o, "exit", e);
-		json_object_set_new(o, "cpu_user_us",
-		    report_tv_us(&w->ru.ru_utime));
-		json_object_set_new(o, "cpu_sys_us",
-		    report_tv_us(&w->ru.ru_stime));
-		json_object_set_new(o, "max_rss_kb",
-		    json_integer(w->ru.ru_maxrss));
-		json_array_append_new(a, o);
+		if (!crashes)
+			json_array_append_new(a,
+			    report_worker(&r->workers[i]));
+		else if (outcome_is_crash(&r->workers[i]))
+			json_array_append_new(a,
+			    report_crash(&r->workers[i]));
 	}
 	return (a);
 }
 
+/* One entry of runs[]: one concurrency level and what it came to. */
 static json_t *
-report_run(const struct config *c, const struct run *r)
+report_run(const struct config *c, const struct outcome *r)
 {
 	json_t	*o = json_object(), *req = json_object(), *b = json_object();
-	double	 rps = 0;
 
 	json_object_set_new(o, "concurrency", json_integer(r->concurrency));
 	json_object_set_new(req, "issued", report_uint(r->issued));
@@ -276,10 +290,9 @@ report_run(const struct config *c, const struct run *r)
 	json_object_set_new(req, "not_run", report_uint(r->not_run));
 	json_object_set_new(o, "requests", req);
 	json_object_set_new(o, "duration_us", report_uint(r->duration_us));
-	if (r->duration_us > 0)
-		rps = (double)r->stats.results * US_PER_SEC / r->duration_us;
+	/* Two decimals: more would only show the clock's noise. */
 	json_object_set_new(o, "throughput_rps",
-	    json_real(round(rps * 100) / 100));
+	    json_real(round(outcome_rps(r) * 100) / 100));
 	json_object_set_new(o, "latency_us", report_latency(r->stats.latency));
 	json_object_set_new(o, "status_codes", report_counts(c, &r->stats, 0));
 	json_object_set_new(o, "errors", report_counts(c, &r->stats, 1));
@@ -308,6 +321,7 @@ report_limits(const struct limits *l)
 	return (o);
 }
 
+/* The whole report, as a JSON object. */
 static json_t *
 report_build(const struct report *rep)
 {
@@ -342,7 +356,10 @@ report_build(const struct report *rep)
 	return (o);
 }
 
-/* Return the report as a JSON text ending in a newline; caller frees. */
+/*
+ * Return the report as a JSON text ending in a newline, which the caller
+ * frees; NULL with errno set when jansson cannot build it (out of memory).
+ */
 char *
 report_dump(const struct report *rep)
 {
@@ -350,108 +367,15 @@ report_dump(const struct report *rep)
 	char	*s, *out;
 
 	o = report_build(rep);
+	/* Sorted keys and fixed precision keep golden files stable. */
 	s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS |
 	    JSON_REAL_PRECISION(15));
 	json_decref(o);
-	if (s == NULL)
-		fatalx("json_dumps failed");
+	if (s == NULL) {
+		errno = ENOMEM;
+		return (NULL);
+	}
 	xasprintf(&out, "%s\n", s);
 	free(s);
 	return (out);
-}
-
-/* Write all of text to fd; returns 0, or -1 with errno set. */
-static int
-report_write_all(int fd, const char *text)
-{
-	size_t	 len = strlen(text), off = 0;
-	ssize_t	 n;
-
-	while (off < len) {
-		if ((n = write(fd, text + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return (-1);
-		}
-		off += n;
-	}
-	return (0);
-}
-
-/*
- * Write the report into something that exists and is not a regular file,
- * such as /dev/stdout or a FIFO: in place, since a rename() over it would
- * replace the device with a file.
- */
-static int
-report_write_special(const char *text, const char *path)
-{
-	int	 fd, saved;
-
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
-		return (-1);
-	if (report_write_all(fd, text) == -1) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return (-1);
-	}
-	return (close(fd));
-}
-
-/*
- * Write the report to path through a temporary file in the same directory
- * and rename(), so a reader never sees half a report. Returns 0, or -1
- * with errno set.
- */
-int
-report_write(const struct report *rep, const char *path)
-{
-	struct stat	 sb;
-	char		*text, *tmp, *copy, *base;
-	int		 fd, saved, rv;
-
-	text = report_dump(rep);
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		rv = report_write_special(text, path);
-		saved = errno;
-		free(text);
-		errno = saved;
-		return (rv);
-	}
-	/* dirname() and basename() may write: give each its own copy. */
-	copy = xstrdup(path);
-	base = xstrdup(path);
-	xasprintf(&tmp, "%s/.%s.XXXXXX", dirname(copy), basename(base));
-	free(copy);
-	free(base);
-	if ((fd = mkstemp(tmp)) == -1) {
-		saved = errno;
-		free(text);
-		free(tmp);
-		errno = saved;
-		return (-1);
-	}
-	if (report_write_all(fd, text) == -1 || fchmod(fd, 0644) == -1 ||
-	    fsync(fd) == -1)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
-	free(text);
-	free(tmp);
-	return (0);
-fail:
-	saved = errno;
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	free(text);
-	free(tmp);
-	errno = saved;
-	return (-1);
 }

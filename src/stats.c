@@ -1,7 +1,7 @@
 /*
  * Aggregation of per-request results into totals: outcome counts, status
  * codes, errors by code, bytes and the latency and phase histograms. The
- * parent keeps one per run; stats merge exactly.
+ * parent keeps one per run.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,37 +85,4 @@ stats_add(struct stats *s, const struct result *r,
 	hist_record(s->phase[PHASE_CONNECT], r->connect_us);
 	hist_record(s->phase[PHASE_TLS], r->tls_us);
 	hist_record(s->phase[PHASE_TTFB], r->ttfb_us);
-}
-
-/* Add the totals of src into dst, exactly. */
-void
-stats_merge(struct stats *dst, const struct stats *src)
-{
-	size_t	 i;
-
-	dst->results += src->results;
-	dst->ok += src->ok;
-	dst->failed += src->failed;
-	dst->bytes_in += src->bytes_in;
-	dst->bytes_out += src->bytes_out;
-	for (i = 0; i < STATUS_MAX; i++)
-		dst->status[i] += src->status[i];
-	for (i = 0; i < src->nerrors; i++)
-		stats_error_add(dst, src->errors[i].code, src->errors[i].count);
-	hist_merge(dst->latency, src->latency);
-	for (i = 0; i < PHASE_MAX; i++)
-		hist_merge(dst->phase[i], src->phase[i]);
-}
-
-/* Return how many responses had a status outside the expected set. */
-uint64_t
-stats_status_failed(const struct stats *s, const struct statusset *expect)
-{
-	uint64_t	 n = 0;
-	size_t		 i;
-
-	for (i = 1; i < STATUS_MAX; i++)
-		if (s->status[i] != 0 && !status_match(expect, i))
-			n += s->status[i];
-	return (n);
 }

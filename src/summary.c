@@ -15,19 +15,16 @@ summary_lat(char *buf, size_t len, uint64_t us)
 }
 
 static void
-summary_run(FILE *f, const struct report *rep, const struct run *r)
+summary_run(FILE *f, const struct report *rep, const struct outcome *r)
 {
 	const struct stats	*s = &r->stats;
 	const struct hist	*h = s->latency;
 	const char		*name;
 	const struct worker_info *w;
 	char			 a[32], b[32], c[32], d[32], how[128];
-	double			 rps = 0;
 	size_t			 i;
 	int			 first;
 
-	if (r->duration_us > 0)
-		rps = (double)s->results * US_PER_SEC / r->duration_us;
 	units_format_duration(a, sizeof(a), r->duration_us);
 	fprintf(f, "Concurrency %d, %d worker%s, %s", r->concurrency,
 	    r->nworkers, r->nworkers == 1 ? "" : "s", a);
@@ -39,7 +36,7 @@ summary_run(FILE *f, const struct report *rep, const struct run *r)
 	    (unsigned long long)r->ok, (unsigned long long)r->failed,
 	    (unsigned long long)r->lost, (unsigned long long)r->not_run);
 	fprintf(f, "  Rate:      %.2f req/s, %llu bytes in, %llu bytes out\n",
-	    rps, (unsigned long long)s->bytes_in,
+	    outcome_rps(r), (unsigned long long)s->bytes_in,
 	    (unsigned long long)s->bytes_out);
 	if (hist_count(h) > 0) {
 		summary_lat(a, sizeof(a), hist_min(h));
@@ -75,12 +72,12 @@ summary_run(FILE *f, const struct report *rep, const struct run *r)
 	if (s->nerrors > 0)
 		fputc('\n', f);
 	for (i = 0; i < r->nworkers_total; i++) {
-		if (!run_is_crash(&r->workers[i]))
+		if (!outcome_is_crash(&r->workers[i]))
 			continue;
 		w = &r->workers[i];
 		fprintf(f, "  Worker %d (pid %ld): %s, %llu results "
 		    "delivered\n", w->id, (long)w->pid,
-		    run_describe_exit(w, how, sizeof(how)),
+		    outcome_describe_exit(w, how, sizeof(how)),
 		    (unsigned long long)w->results);
 	}
 }
@@ -113,32 +110,4 @@ summary_print(FILE *f, const struct report *rep)
 	for (i = 0; i < v->nreasons; i++)
 		fprintf(f, "  %s\n", v->reasons[i]);
 	fflush(f);
-}
-
-/*
- * Draw the progress line on stderr, a terminal: results so far against the
- * total when it is known. With last set, clear the line.
- */
-void
-summary_progress(const struct run *r, uint64_t total, uint64_t elapsed_us,
-    int last)
-{
-	char	 t[32];
-
-	if (last) {
-		fprintf(stderr, "\r\033[K");
-		fflush(stderr);
-		return;
-	}
-	units_format_duration(t, sizeof(t), elapsed_us);
-	if (total != UINT64_MAX)
-		fprintf(stderr, "\r\033[Kc=%d  %llu/%llu  errors %llu  %s",
-		    r->concurrency, (unsigned long long)r->stats.results,
-		    (unsigned long long)total,
-		    (unsigned long long)r->stats.failed, t);
-	else
-		fprintf(stderr, "\r\033[Kc=%d  %llu done  errors %llu  %s",
-		    r->concurrency, (unsigned long long)r->stats.results,
-		    (unsigned long long)r->stats.failed, t);
-	fflush(stderr);
 }

@@ -19,7 +19,7 @@ verdict_reason(struct verdict *v, const char *prefix, const char *text)
 
 /* Return how many failed requests a run may have under --max-errors. */
 static uint64_t
-verdict_allowed(const struct config *conf, const struct run *r)
+verdict_allowed(const struct config *conf, const struct outcome *r)
 {
 	if (conf->max_errors_pct < 0)
 		return (conf->max_errors);
@@ -28,8 +28,8 @@ verdict_allowed(const struct config *conf, const struct run *r)
 }
 
 static void
-verdict_run(struct verdict *v, const struct config *conf, const struct run *r,
-    const char *prefix)
+verdict_run(struct verdict *v, const struct config *conf,
+    const struct outcome *r, const char *prefix)
 {
 	const struct stats	*s = &r->stats;
 	const char		*name;
@@ -76,8 +76,8 @@ verdict_run(struct verdict *v, const struct config *conf, const struct run *r,
  * --allow-crashes lets a run survive its crashes, not skip its work.
  */
 void
-verdict_eval(struct verdict *v, const struct config *conf, struct run *runs,
-    size_t nruns, int interrupted)
+verdict_eval(struct verdict *v, const struct config *conf,
+    const struct outcome *runs, size_t nruns, int interrupted)
 {
 	const struct worker_info *w;
 	char			 prefix[32], how[128], text[320];
@@ -96,7 +96,7 @@ verdict_eval(struct verdict *v, const struct config *conf, struct run *runs,
 			failed = 1;
 		if (runs[i].not_run > 0)
 			unrun = 1;
-		crashes += run_crashes(&runs[i]);
+		crashes += outcome_crashes(&runs[i]);
 	}
 	if (crashes > (size_t)conf->allow_crashes) {
 		for (i = 0; i < nruns; i++) {
@@ -106,12 +106,12 @@ verdict_eval(struct verdict *v, const struct config *conf, struct run *runs,
 				    runs[i].concurrency);
 			for (j = 0; j < runs[i].nworkers_total; j++) {
 				w = &runs[i].workers[j];
-				if (!run_is_crash(w))
+				if (!outcome_is_crash(w))
 					continue;
 				snprintf(text, sizeof(text),
 				    "worker %d (pid %ld) %s", w->id,
 				    (long)w->pid,
-				    run_describe_exit(w, how, sizeof(how)));
+				    outcome_describe_exit(w, how, sizeof(how)));
 				verdict_reason(v, prefix, text);
 			}
 		}

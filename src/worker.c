@@ -57,14 +57,16 @@ worker_send(struct worker *w, uint32_t type, const void *p, size_t len)
 void
 worker_flush(struct worker *w)
 {
-	uint32_t	 n = w->batch->hdr.count;
+	const void	*batch;
+	size_t		 len;
 
-	if (n == 0)
+	batch = shm_batch_payload(w->shm, w->slot, &len);
+	if (len == 0)
 		return;
-	worker_send(w, MSG_RESULTS, w->batch,
-	    sizeof(w->batch->hdr) + n * sizeof(w->batch->r[0]));
-	w->sent += n;
-	__atomic_store_n(&w->batch->hdr.count, 0, __ATOMIC_RELEASE);
+	worker_send(w, MSG_RESULTS, batch, len);
+	w->sent += w->pending;
+	w->pending = 0;
+	shm_batch_clear(w->shm, w->slot);
 	w->last_flush_ns = clock_now_ns();
 }
 
@@ -79,7 +81,11 @@ worker_setup(struct worker *w)
 	sigset_t		 all;
 	int			 sig, fd;
 
-	/* The parent's handlers write to its self-pipe: never run them here. */
+	/*
+	 * The parent's handlers write to its self-pipe: never run them here.
+	 * SIGKILL, SIGSTOP and the C library's own real-time signals refuse
+	 * a new action, and need none.
+	 */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
@@ -90,24 +96,26 @@ worker_setup(struct worker *w)
 	 * whole process group; the parent decides and sends SIGTERM.
 	 */
 	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	if (sigaction(SIGPIPE, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1)
+		_exit(EXIT_SYSTEM);
 	sa.sa_handler = worker_on_term;
-	sigaction(SIGTERM, &sa, NULL);
+	if (sigaction(SIGTERM, &sa, NULL) == -1)
+		_exit(EXIT_SYSTEM);
 	/*
 	 * The parent blocked signals around fork(), so a SIGTERM sent to stop
 	 * the run early waits until the handler above is in place.
 	 */
 	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
+	if (sigprocmask(SIG_SETMASK, &all, NULL) == -1)
+		_exit(EXIT_SYSTEM);
 
 	/* Only the parent prints: stdin and stdout go to /dev/null. */
-	if ((fd = open("/dev/null", O_RDWR)) != -1) {
-		dup2(fd, STDIN_FILENO);
-		dup2(fd, STDOUT_FILENO);
-		if (fd > STDERR_FILENO)
-			close(fd);
-	}
+	if ((fd = open("/dev/null", O_RDWR)) == -1 ||
+	    dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1)
+		_exit(EXIT_SYSTEM);
+	if (fd > STDERR_FILENO)
+		(void)close(fd);
 	/*
 	 * Keep stderr for sanitizer reports only. Close every other inherited
 	 * descriptor, above all the other workers' pipes, or the parent
@@ -153,7 +161,6 @@ worker_main(struct worker *w)
 		if (setrlimit(RLIMIT_AS, &rl) == -1)
 			fatal("setrlimit RLIMIT_AS");
 	}
-	w->batch = &w->shm->slot[w->slot].batch;
 	w->last_flush_ns = clock_now_ns();
 	rv = engine_run(w);
 	worker_flush(w);
@@ -206,10 +213,7 @@ worker_claim(struct worker *w, uint64_t *seq)
 void
 worker_task_begin(struct worker *w, uint64_t seq)
 {
-	struct shm_slot	*s = &w->shm->slot[w->slot];
-
-	__atomic_store_n(&s->task_start_ns, clock_now_ns(), __ATOMIC_RELAXED);
-	__atomic_store_n(&s->task_seq, seq + 1, __ATOMIC_RELEASE);
+	shm_task_begin(w->shm, w->slot, (int64_t)seq);
 }
 
 /*
@@ -219,34 +223,22 @@ worker_task_begin(struct worker *w, uint64_t seq)
 void
 worker_hook_begin(struct worker *w)
 {
-	struct shm_slot	*s = &w->shm->slot[w->slot];
-
-	__atomic_store_n(&s->task_seq, 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&s->task_start_ns, clock_now_ns(), __ATOMIC_RELEASE);
+	shm_task_begin(w->shm, w->slot, -1);
 }
 
 /* Note that no task runs. */
 void
 worker_task_end(struct worker *w)
 {
-	struct shm_slot	*s = &w->shm->slot[w->slot];
-
-	__atomic_store_n(&s->task_seq, 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&s->task_start_ns, 0, __ATOMIC_RELEASE);
+	shm_task_end(w->shm, w->slot);
 }
 
 /* Queue a result; a full batch goes to the parent at once. */
 void
 worker_emit(struct worker *w, const struct result *r)
 {
-	struct shm_slot	*s = &w->shm->slot[w->slot];
-	uint32_t	 n = w->batch->hdr.count;
-
-	/* The result first, then the count: a torn result is never read. */
-	w->batch->r[n] = *r;
-	__atomic_store_n(&w->batch->hdr.count, n + 1, __ATOMIC_RELEASE);
-	__atomic_store_n(&s->emitted, s->emitted + 1, __ATOMIC_RELEASE);
-	if (n + 1 == MSG_RESULTS_MAX)
+	w->pending = shm_batch_push(w->shm, w->slot, r);
+	if (w->pending == MSG_RESULTS_MAX)
 		worker_flush(w);
 }
 
@@ -259,7 +251,7 @@ worker_sleep_ms(struct worker *w, int max)
 {
 	uint64_t	 due, now;
 
-	if (w->batch->hdr.count == 0)
+	if (w->pending == 0)
 		return (max);
 	due = w->last_flush_ns + FLUSH_NS;
 	now = clock_now_ns();
@@ -274,7 +266,7 @@ worker_sleep_ms(struct worker *w, int max)
 void
 worker_tick(struct worker *w)
 {
-	if (w->batch->hdr.count > 0 &&
+	if (w->pending > 0 &&
 	    clock_now_ns() - w->last_flush_ns >= FLUSH_NS)
 		worker_flush(w);
 }

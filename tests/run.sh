@@ -22,7 +22,7 @@ unit() {
 	fi
 }
 
-for t in test_frame test_hist test_parent test_units test_status test_report; do
+for t in test_config test_frame test_hist test_parent test_shm test_units test_status test_report; do
 	unit "$t"
 done
 if top_srcdir=. tests/style.sh > "$out" 2>&1; then

@@ -10,7 +10,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/wait.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,7 @@ static void	 put_hello(struct frame *);
 static int	 get_exact(const void *, size_t, struct msg_hdr *,
 		    size_t *, size_t *);
 static void	 fill_result(struct result *, uint64_t);
+static void	 write_all(int, const unsigned char *, size_t);
 static size_t	 feed(const unsigned char *, size_t, const size_t *, size_t,
 		    uint32_t *, size_t);
 static void	 check_prefixes(const struct frame *);
@@ -152,48 +156,65 @@ get_exact(const void *buf, size_t len, struct msg_hdr *hdr, size_t *off,
 	return (rv);
 }
 
+/* Write all of len bytes to fd. */
+static void
+write_all(int fd, const unsigned char *buf, size_t len)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	while (off < len) {
+		n = write(fd, buf + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		assert_true(n > 0);
+		off += n;
+	}
+}
+
 /*
- * Deliver a stream in chunks of the given sizes (the last one repeated),
- * reassembling as parent.c does: decode every whole frame, keep the rest.
+ * Deliver a stream through a pipe in chunks of the given sizes (the last
+ * one repeated), and reassemble it with the parent's own framebuf: after
+ * each chunk, frame_read() and then every whole frame from frame_next().
  * Returns the number of frames decoded, their types in types[]; fails the
- * test on a corrupt frame.
+ * test on a corrupt frame or a byte left over at the end.
  */
 static size_t
 feed(const unsigned char *stream, size_t len, const size_t *chunks,
     size_t nchunks, uint32_t *types, size_t ntypes)
 {
-	unsigned char	*buf;
+	struct framebuf	 fb;
 	struct msg_hdr	 hdr;
 	const void	*payload;
-	size_t		 buflen = 0, pos = 0, off, used, n, ci = 0, nframes = 0;
-	int		 rv;
+	size_t		 pos = 0, n, ci = 0, nframes = 0;
+	int		 fds[2], rv;
 
-	buf = malloc(MSG_MAX_LEN);
-	assert_non_null(buf);
+	assert_int_equal(pipe2(fds, O_NONBLOCK), 0);
+	frame_open(&fb, fds[0]);
 	while (pos < len) {
 		n = chunks[ci < nchunks ? ci : nchunks - 1];
 		ci++;
 		if (n > len - pos)
 			n = len - pos;
-		assert_true(buflen + n <= MSG_MAX_LEN);
-		memcpy(buf + buflen, stream + pos, n);
-		buflen += n;
+		/* The streams here are far smaller than a pipe holds. */
+		write_all(fds[1], stream + pos, n);
 		pos += n;
-		off = 0;
-		while ((rv = frame_get(buf + off, buflen - off, &hdr, &payload,
-		    &used)) == 1) {
+		while (frame_read(&fb) > 0)
+			continue;
+		assert_int_equal(errno, EAGAIN);
+		while ((rv = frame_next(&fb, &hdr, &payload)) == 1) {
 			assert_true(nframes < ntypes);
-			assert_ptr_equal(payload, buf + off + HDR_LEN);
 			types[nframes++] = hdr.type;
-			off += used;
 		}
 		if (rv == -1)
 			fail_msg("corrupt at stream byte %zu", pos);
-		memmove(buf, buf + off, buflen - off);
-		buflen -= off;
 	}
-	assert_int_equal(buflen, 0);
-	free(buf);
+	assert_int_equal(close(fds[1]), 0);
+	/* End of file, with nothing left half a frame. */
+	assert_int_equal(frame_read(&fb), 0);
+	assert_int_equal(frame_pending(&fb), 0);
+	frame_close(&fb);
+	assert_int_equal(fb.fd, -1);
 	return (nframes);
 }
 
@@ -705,6 +726,130 @@ test_send_errors(void **state)
 	assert_int_equal(close(fds[1]), 0);
 }
 
+/*
+ * Many of the largest frames from another process, more than a pipe
+ * holds: framebuf always has room for the next whole frame, and every
+ * result arrives intact and in order.
+ */
+static void
+test_framebuf_stream(void **state)
+{
+	struct framebuf	 fb;
+	struct msg_hdr	 hdr;
+	struct msg_results mr;
+	struct result	 r, want;
+	unsigned char	*pay;
+	const void	*payload;
+	size_t		 plen = RES_LEN(MSG_RESULTS_MAX), frames = 0, i;
+	ssize_t		 n;
+	int		 fds[2], rv, st;
+	pid_t		 pid;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		(void)close(fds[0]);
+		pay = malloc(plen);
+		if (pay == NULL)
+			_exit(1);
+		mr.count = MSG_RESULTS_MAX;
+		mr.pad = 0;
+		memcpy(pay, &mr, sizeof(mr));
+		for (n = 0; n < 20; n++) {
+			for (i = 0; i < MSG_RESULTS_MAX; i++) {
+				fill_result(&r, n * MSG_RESULTS_MAX + i);
+				memcpy(pay + sizeof(mr) + i * sizeof(r), &r,
+				    sizeof(r));
+			}
+			if (frame_send(fds[1], MSG_RESULTS, 1, pay, plen) == -1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(close(fds[1]), 0);
+	frame_open(&fb, fds[0]);
+	while ((n = frame_read(&fb)) != 0) {
+		assert_true(n > 0);
+		while ((rv = frame_next(&fb, &hdr, &payload)) == 1) {
+			assert_int_equal(hdr.type, MSG_RESULTS);
+			assert_int_equal(hdr.len, HDR_LEN + plen);
+			for (i = 0; i < MSG_RESULTS_MAX; i++) {
+				memcpy(&r, (const unsigned char *)payload +
+				    sizeof(mr) + i * sizeof(r), sizeof(r));
+				fill_result(&want,
+				    frames * MSG_RESULTS_MAX + i);
+				assert_memory_equal(&r, &want, sizeof(r));
+			}
+			frames++;
+		}
+		assert_int_equal(rv, 0);
+	}
+	assert_int_equal(frames, 20);
+	assert_int_equal(frame_pending(&fb), 0);
+	frame_close(&fb);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+/* A frame cut short by the end of the pipe stays pending, never decoded. */
+static void
+test_framebuf_partial(void **state)
+{
+	struct framebuf	 fb;
+	struct frame	*f;
+	struct msg_hdr	 hdr;
+	const void	*payload;
+	size_t		 hello_len;
+	int		 fds[2];
+
+	(void)state;
+	f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	put_hello(f);
+	put_results(f, 3, 3, 3, 0);
+	assert_int_equal(pipe(fds), 0);
+	write_all(fds[1], f->buf, f->len - 1);
+	assert_int_equal(close(fds[1]), 0);
+	frame_open(&fb, fds[0]);
+	assert_int_equal(frame_read(&fb), (ssize_t)(f->len - 1));
+	assert_int_equal(frame_next(&fb, &hdr, &payload), 1);
+	assert_int_equal(hdr.type, MSG_HELLO);
+	hello_len = hdr.len;
+	assert_int_equal(frame_next(&fb, &hdr, &payload), 0);
+	assert_int_equal(frame_read(&fb), 0);
+	assert_int_equal(frame_pending(&fb), f->len - 1 - hello_len);
+	assert_int_equal(frame_next(&fb, &hdr, &payload), 0);
+	frame_close(&fb);
+	free(f);
+}
+
+/* A corrupt frame in the stream is -1 from frame_next, at once. */
+static void
+test_framebuf_corrupt(void **state)
+{
+	struct framebuf	 fb;
+	struct frame	*f;
+	struct msg_hdr	 hdr;
+	const void	*payload;
+	int		 fds[2];
+
+	(void)state;
+	f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	put_hello(f);
+	put_frame(f, 77, HDR_LEN, 3, NULL, 0);
+	assert_int_equal(pipe(fds), 0);
+	write_all(fds[1], f->buf, f->len);
+	frame_open(&fb, fds[0]);
+	assert_int_equal(frame_read(&fb), (ssize_t)f->len);
+	assert_int_equal(frame_next(&fb, &hdr, &payload), 1);
+	assert_int_equal(frame_next(&fb, &hdr, &payload), -1);
+	frame_close(&fb);
+	assert_int_equal(close(fds[1]), 0);
+	free(f);
+}
+
 int
 main(void)
 {
@@ -722,6 +867,9 @@ main(void)
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_send_round_trip),
 		cmocka_unit_test(test_send_errors),
+		cmocka_unit_test(test_framebuf_stream),
+		cmocka_unit_test(test_framebuf_partial),
+		cmocka_unit_test(test_framebuf_corrupt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

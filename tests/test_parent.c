@@ -95,14 +95,14 @@ setup_conf(struct config *c, int (*engine)(struct worker *), uint64_t n)
 
 	config_init(c);
 	assert_int_equal(config_add_url(c, "http://127.0.0.1:9/", &errstr), 0);
-	c->engine = engine;
+	engine_override(ENGINE_HTTP, engine);
 	c->requests = n;
 	c->requests_set = 1;
 	c->workers = 2;
 }
 
 static void
-assert_identity(const struct run *r)
+assert_identity(const struct outcome *r)
 {
 	assert_int_equal(r->issued, r->ok + r->failed + r->lost + r->not_run);
 }
@@ -111,7 +111,7 @@ static void
 test_good(void **state)
 {
 	struct config	 c;
-	struct run	 r;
+	struct outcome	 r;
 
 	(void)state;
 	setup_conf(&c, engine_good, 1000);
@@ -121,10 +121,10 @@ test_good(void **state)
 	assert_int_equal(r.lost + r.not_run + r.failed, 0);
 	assert_int_equal(r.nworkers_total, 2);
 	assert_int_equal(r.workers[0].results + r.workers[1].results, 1000);
-	assert_int_equal(run_crashes(&r), 0);
-	assert_string_equal(r.engine, "fake/1");
+	assert_int_equal(outcome_crashes(&r), 0);
+	assert_string_equal(r.engine_version, "fake/1");
 	assert_int_equal(hist_count(r.stats.latency), 1000);
-	run_free(&r);
+	outcome_free(&r);
 	config_free(&c);
 }
 
@@ -132,19 +132,19 @@ static void
 test_badframe(void **state)
 {
 	struct config	 c;
-	struct run	 r;
+	struct outcome	 r;
 
 	(void)state;
 	setup_conf(&c, engine_badframe, 500);
 	parent_run(&c, 2, &r);
-	assert_int_equal(r.workers[0].status, WSTATUS_BROKEN);
+	assert_int_equal(r.workers[0].end, WEND_BROKEN);
 	assert_int_equal(r.workers[0].signal, SIGKILL);
-	assert_int_equal(r.workers[1].status, WSTATUS_EXITED);
-	assert_int_equal(run_crashes(&r), 1);
+	assert_int_equal(r.workers[1].end, WEND_CLEAN);
+	assert_int_equal(outcome_crashes(&r), 1);
 	/* The good worker ran everything: nothing lost, nothing left. */
 	assert_int_equal(r.ok, 500);
 	assert_identity(&r);
-	run_free(&r);
+	outcome_free(&r);
 	config_free(&c);
 }
 
@@ -152,13 +152,13 @@ static void
 test_segv(void **state)
 {
 	struct config	 c;
-	struct run	 r;
+	struct outcome	 r;
 	struct verdict	 v;
 
 	(void)state;
 	setup_conf(&c, engine_segv, 300);
 	parent_run(&c, 2, &r);
-	assert_int_equal(r.workers[0].status, WSTATUS_SIGNALED);
+	assert_int_equal(r.workers[0].end, WEND_SIGNAL);
 	assert_int_equal(r.workers[0].signal, SIGSEGV);
 	assert_int_equal(r.workers[0].results, 5);
 	assert_int_equal(r.lost, 2);
@@ -172,7 +172,7 @@ test_segv(void **state)
 	verdict_eval(&v, &c, &r, 1, 0);
 	assert_int_equal(v.exit_code, EXIT_PASSED);
 	verdict_free(&v);
-	run_free(&r);
+	outcome_free(&r);
 	config_free(&c);
 }
 
@@ -180,17 +180,17 @@ static void
 test_silent(void **state)
 {
 	struct config	 c;
-	struct run	 r;
+	struct outcome	 r;
 
 	(void)state;
 	setup_conf(&c, engine_silent, 50);
 	parent_run(&c, 2, &r);
-	assert_int_equal(run_crashes(&r), 2);
-	assert_int_equal(r.workers[0].done, 0);
+	assert_int_equal(outcome_crashes(&r), 2);
+	assert_int_equal(r.workers[0].end, WEND_EXIT);
 	assert_int_equal(r.not_run, 50);
 	assert_int_equal(r.issued, 50);
 	assert_identity(&r);
-	run_free(&r);
+	outcome_free(&r);
 	config_free(&c);
 }
 
@@ -207,6 +207,6 @@ main(int argc, char **argv)
 	};
 
 	setproctitle_init(argc, argv, environ);
-	parent_signals();
+	selfpipe_init();
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -32,7 +32,7 @@
 
 struct fixture {
 	struct config	 conf;
-	struct run	*runs;
+	struct outcome	*runs;
 	size_t		 nruns;
 	struct verdict	 verdict;
 	struct report	 rep;
@@ -40,9 +40,9 @@ struct fixture {
 
 static struct result mkresult(uint64_t, uint32_t, int32_t, uint64_t,
 		    uint32_t, uint32_t, uint32_t, uint32_t);
-static void	 add_results(struct run *, const struct config *,
+static void	 add_results(struct outcome *, const struct config *,
 		    const struct result *, size_t);
-static struct worker_info *add_workers(struct run *, size_t);
+static struct worker_info *add_workers(struct outcome *, size_t);
 static void	 set_exited(struct worker_info *, int, pid_t, uint64_t,
 		    uint64_t);
 static void	 fixture_finish(struct fixture *, const char *,
@@ -80,8 +80,8 @@ mkresult(uint64_t seq, uint32_t status, int32_t error, uint64_t latency_ns,
 }
 
 static void
-add_results(struct run *r, const struct config *conf, const struct result *v,
-    size_t n)
+add_results(struct outcome *r, const struct config *conf,
+    const struct result *v, size_t n)
 {
 	size_t	 i;
 
@@ -90,7 +90,7 @@ add_results(struct run *r, const struct config *conf, const struct result *v,
 }
 
 static struct worker_info *
-add_workers(struct run *r, size_t n)
+add_workers(struct outcome *r, size_t n)
 {
 	size_t	 i;
 
@@ -99,9 +99,8 @@ add_workers(struct run *r, size_t n)
 	r->nworkers_total = n;
 	for (i = 0; i < n; i++) {
 		r->workers[i].id = (int)i;
-		r->workers[i].fd = -1;
-		r->workers[i].hello = 1;
-		r->workers[i].reaped = 1;
+		r->workers[i].pipe.fd = -1;
+		r->workers[i].state = WS_ENDED;
 		r->workers[i].task_seq = -1;
 	}
 	return (r->workers);
@@ -113,9 +112,8 @@ set_exited(struct worker_info *w, int code, pid_t pid, uint64_t results,
     uint64_t exit_us)
 {
 	w->pid = pid;
-	w->status = WSTATUS_EXITED;
+	w->end = code == 0 ? WEND_CLEAN : WEND_EXIT;
 	w->code = code;
-	w->done = 1;
 	w->results = results;
 	w->exit_us = exit_us;
 	w->ru.ru_utime.tv_sec = 0;
@@ -155,7 +153,7 @@ setup_basic(void **state)
 {
 	struct fixture		*f;
 	struct worker_info	*w;
-	struct run		*r;
+	struct outcome		*r;
 	const char		*errstr;
 	const struct result	 res[] = {
 		mkresult(0, 200, 0, 1200000, 150, 300, 0, 1100),
@@ -188,7 +186,7 @@ setup_basic(void **state)
 	f->nruns = 1;
 	f->runs = xcalloc(1, sizeof(*f->runs));
 	r = &f->runs[0];
-	run_init(r, 5);
+	outcome_init(r, 5);
 	add_results(r, &f->conf, res, sizeof(res) / sizeof(res[0]));
 	r->ok = 8;
 	r->failed = 2;
@@ -200,7 +198,7 @@ setup_basic(void **state)
 	w = add_workers(r, 2);
 	set_exited(&w[0], 0, 4242, 6, 1234000);
 	w[1].pid = 4243;
-	w[1].status = WSTATUS_SIGNALED;
+	w[1].end = WEND_SIGNAL;
 	w[1].signal = SIGKILL;
 	w[1].results = 4;
 	w[1].exit_us = 600000;
@@ -222,7 +220,7 @@ setup_sweep(void **state)
 {
 	struct fixture		*f;
 	struct worker_info	*w;
-	struct run		*r;
+	struct outcome		*r;
 	const char		*errstr;
 	struct result		 res[12];
 	size_t			 i;
@@ -257,7 +255,7 @@ setup_sweep(void **state)
 	f->runs = xcalloc(2, sizeof(*f->runs));
 
 	r = &f->runs[0];
-	run_init(r, 1);
+	outcome_init(r, 1);
 	for (i = 0; i < 5; i++)
 		res[i] = mkresult(i, 200, 0, 400000 + 1000 * i, 0, 0, 0,
 		    350 + 10 * (uint32_t)i);
@@ -271,7 +269,7 @@ setup_sweep(void **state)
 	set_exited(&w[0], 0, 5001, 5, 2000100);
 
 	r = &f->runs[1];
-	run_init(r, 4);
+	outcome_init(r, 4);
 	for (i = 0; i < 12; i++)
 		res[i] = mkresult(100 + i, i == 7 ? 500 : 200, 0,
 		    700000 + 37000 * i, 0, 0, 0, 600 + 30 * (uint32_t)i);
@@ -303,7 +301,7 @@ teardown(void **state)
 	size_t		 i;
 
 	for (i = 0; i < f->nruns; i++)
-		run_free(&f->runs[i]);
+		outcome_free(&f->runs[i]);
 	free(f->runs);
 	verdict_free(&f->verdict);
 	config_free(&f->conf);

@@ -1,0 +1,146 @@
+/*
+ * Where a finished run's report goes: the -o file, written atomically so
+ * that a script never reads half a report; the JSON on stdout with --json;
+ * and the human summary. A report that cannot be written turns the exit
+ * status into 4, the status of a system failure.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forkload.h"
+
+/* Write all of text to fd; returns 0, or -1 with errno set. */
+static int
+report_write_all(int fd, const char *text)
+{
+	size_t	 len = strlen(text), off = 0;
+	ssize_t	 n;
+
+	while (off < len) {
+		if ((n = write(fd, text + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		off += n;
+	}
+	return (0);
+}
+
+/*
+ * Write the report into something that exists and is not a regular file,
+ * such as /dev/stdout or a FIFO: in place, since a rename() over it would
+ * replace the device with a file.
+ */
+static int
+report_write_special(const char *text, const char *path)
+{
+	int	 fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	if (report_write_all(fd, text) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return (-1);
+	}
+	return (close(fd));
+}
+
+/*
+ * Write the report to path through a temporary file in the same directory
+ * and rename(), so a reader never sees half a report. Returns 0, or -1
+ * with errno set.
+ */
+int
+report_write(const struct report *rep, const char *path)
+{
+	struct stat	 sb;
+	char		*text, *tmp, *copy, *base;
+	int		 fd, saved, rv;
+
+	if ((text = report_dump(rep)) == NULL)
+		return (-1);
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		rv = report_write_special(text, path);
+		saved = errno;
+		free(text);
+		errno = saved;
+		return (rv);
+	}
+	/* dirname() and basename() may write: give each its own copy. */
+	copy = xstrdup(path);
+	base = xstrdup(path);
+	xasprintf(&tmp, "%s/.%s.XXXXXX", dirname(copy), basename(base));
+	free(copy);
+	free(base);
+	if ((fd = mkstemp(tmp)) == -1) {
+		saved = errno;
+		free(text);
+		free(tmp);
+		errno = saved;
+		return (-1);
+	}
+	if (report_write_all(fd, text) == -1 || fchmod(fd, 0644) == -1 ||
+	    fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	free(text);
+	free(tmp);
+	return (0);
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(text);
+	free(tmp);
+	errno = saved;
+	return (-1);
+}
+
+/*
+ * Write the report wherever the configuration asks, and the summary unless
+ * -q; returns the exit status, code or EXIT_SYSTEM when a report asked for
+ * could not be written. An interrupt's 130 stands whatever happens.
+ */
+int
+report_emit(const struct report *rep, int code)
+{
+	const struct config	*c = rep->conf;
+	char			*text;
+	int			 failed = 0;
+
+	if (c->output != NULL && report_write(rep, c->output) == -1) {
+		log_warn("cannot write report to %s", c->output);
+		failed = 1;
+	}
+	if (c->json) {
+		/* stdout is buffered: only the flush tells that it failed. */
+		if ((text = report_dump(rep)) == NULL ||
+		    fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
+			log_warn("cannot write report to stdout");
+			failed = 1;
+		}
+		free(text);
+	}
+	if (!c->quiet)
+		summary_print(c->json ? stderr : stdout, rep);
+	if (failed && code != EXIT_INTERRUPTED)
+		code = EXIT_SYSTEM;
+	return (code);
+}
