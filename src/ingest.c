@@ -23,38 +23,40 @@ ingest_break(struct worker_info *wi, const char *why)
 
 /*
  * Count n results from a worker, whole or not at all: one bad result
- * rejects the batch. Returns 0, or -1 when the batch is bad.
+ * rejects the batch. raw may sit at any alignment in a read buffer, so
+ * each result is copied out, a fixed-size copy the compiler inlines.
+ * Returns 0, or -1 when the batch is bad.
  */
 static int
 ingest_results(struct parent *p, struct worker_info *wi,
-    const struct result *res, uint32_t n)
+    const unsigned char *raw, uint32_t n)
 {
+	struct result	 r;
 	uint32_t	 i;
 
-	for (i = 0; i < n; i++)
-		if (res[i].status >= STATUS_MAX)
+	for (i = 0; i < n; i++) {
+		memcpy(&r, raw + i * sizeof(r), sizeof(r));
+		if (r.status >= STATUS_MAX)
 			return (-1);
-	for (i = 0; i < n; i++)
-		stats_add(&p->out->stats, &res[i], &p->conf->expect);
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&r, raw + i * sizeof(r), sizeof(r));
+		stats_add(&p->out->stats, &r, &p->conf->expect);
+	}
 	wi->results += n;
 	return (0);
 }
 
-/*
- * Apply a RESULTS payload. It may sit at any alignment in the read
- * buffer, so the results are copied out a block at a time.
- */
+/* Apply a RESULTS payload: its count, then that many results. */
 static int
 ingest_batch(struct parent *p, struct worker_info *wi, const void *payload)
 {
-	struct result		 res[MSG_RESULTS_MAX];
 	struct msg_results	 rh;
 
 	/* frame_get() has checked that count results follow. */
 	memcpy(&rh, payload, sizeof(rh));
-	memcpy(res, (const unsigned char *)payload + sizeof(rh),
-	    rh.count * sizeof(res[0]));
-	return (ingest_results(p, wi, res, rh.count));
+	return (ingest_results(p, wi, (const unsigned char *)payload +
+	    sizeof(rh), rh.count));
 }
 
 /*
@@ -174,7 +176,8 @@ ingest_salvage(struct parent *p, struct worker_info *wi)
 
 	if (shm_salvage(p->shm, wi->slot, wi->results, res, &n) == -1)
 		why = "its shared batch is inconsistent";
-	else if (n > 0 && ingest_results(p, wi, res, n) == -1)
+	else if (n > 0 && ingest_results(p, wi, (const unsigned char *)res,
+	    n) == -1)
 		why = "its shared batch has a bad result";
 	else
 		wi->salvaged += n;
