@@ -487,7 +487,7 @@ open_std_fds(void)
 		continue;
 	if (fd == -1)
 		exit(EXIT_SYSTEM);
-	close(fd);
+	(void)close(fd);
 }
 
 /* Dispatch to a subcommand; returns the exit status. */

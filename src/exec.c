@@ -202,11 +202,11 @@ exec_spawn(struct worker *w, struct task *t, uint64_t seq)
 	if (setpgid(t->pid, t->pid) == -1 && errno != EACCES &&
 	    errno != ESRCH)
 		fatal("setpgid");
-	close(p[1]);
+	(void)close(p[1]);
 	do
 		n = read(p[0], &err, sizeof(err));
 	while (n == -1 && errno == EINTR);
-	close(p[0]);
+	(void)close(p[0]);
 	if (n == sizeof(err))
 		t->exec_errno = err;
 }
@@ -236,7 +236,8 @@ exec_finish(struct worker *w, struct task *t, int status, uint64_t now)
 	/* Keep the output of failed tasks only. */
 	if (w->conf->task_output != NULL && r.error == 0) {
 		exec_output_path(w, t->seq, out, sizeof(out));
-		unlink(out);
+		if (unlink(out) == -1 && errno != ENOENT)
+			log_warn("%s", out);
 	}
 	t->pid = 0;
 	worker_emit(w, &r);

@@ -48,7 +48,7 @@ report_write_special(const char *text, const char *path)
 		return (-1);
 	if (report_write_all(fd, text) == -1) {
 		saved = errno;
-		close(fd);
+		(void)close(fd);
 		errno = saved;
 		return (-1);
 	}
@@ -103,10 +103,11 @@ report_write(const struct report *rep, const char *path)
 	free(tmp);
 	return (0);
 fail:
+	/* The first failure is the one to report; clean up quietly. */
 	saved = errno;
 	if (fd != -1)
-		close(fd);
-	unlink(tmp);
+		(void)close(fd);
+	(void)unlink(tmp);
 	free(text);
 	free(tmp);
 	errno = saved;
