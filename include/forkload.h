@@ -276,8 +276,10 @@ const char	*engine_name(int);
 
 /* http.c */
 int		 http_run(struct worker *);
-const char	*http_error_name(int);
 const char	*http_version(void);
+
+/* http_error.c */
+const char	*http_error_name(int);
 
 /* exec.c */
 #define EXEC_ERR_EXIT	1000		/* + exit status */
