@@ -217,7 +217,7 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	r.start_ns = c->start_ns - h->w->run_start_ns;
 	r.sched_ns = r.start_ns;	/* closed loop: sent when scheduled */
 	r.latency_ns = now - c->start_ns;
-	r.status = status > 0 && status < 1000 ? (uint32_t)status : 0;
+	r.status = status > 0 && status < STATUS_MAX ? (uint32_t)status : 0;
 	r.error = (int32_t)code;
 	r.bytes_in = c->body_in + (hdrsize > 0 ? (uint64_t)hdrsize : 0);
 	r.bytes_out = (reqsize > 0 ? (uint64_t)reqsize : 0) +
