@@ -281,6 +281,15 @@ const char	*http_version(void);
 /* http_error.c */
 const char	*http_error_name(int);
 
+/* http_request.c: void * stands for curl's CURL *, kept out of here */
+struct http_request;
+struct http_request *http_request_new(const struct config *);
+void		*http_request_open(const struct http_request *, void *,
+		    uint64_t *);
+void		 http_request_target(const struct http_request *, void *,
+		    uint64_t);
+void		 http_request_free(struct http_request *);
+
 /* exec.c */
 #define EXEC_ERR_EXIT	1000		/* + exit status */
 #define EXEC_ERR_SIGNAL	2000		/* + signal number */

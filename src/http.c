@@ -1,15 +1,15 @@
 /*
  * The HTTP engine: one worker drives its share of the connections with the
  * libcurl multi interface on epoll (curl_multi_socket_action). Each
- * connection slot keeps one easy handle for the whole run, so keep-alive
- * connections and curl's caches are reused from request to request.
+ * connection slot keeps one easy handle, made in http_request.c, for the
+ * whole run, so keep-alive connections and curl's caches are reused from
+ * request to request.
  */
 #include <sys/epoll.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -18,11 +18,8 @@
 
 #define GRACE_NS	(2 * NS_PER_SEC) /* past --timeout: curl lost it */
 
-struct http;
-
 struct conn {
 	CURL		*easy;
-	struct http	*h;
 	uint64_t	 seq;
 	uint64_t	 start_ns;
 	uint64_t	 body_in;
@@ -32,7 +29,7 @@ struct conn {
 struct http {
 	struct worker		*w;
 	CURLM			*multi;
-	CURLU			**urls;		/* parsed once per target */
+	struct http_request	*req;		/* what every slot sends */
 	int			 epfd;
 	uint64_t		 timer_ns;	/* 0: no curl timer */
 	uint64_t		 deadline_ns;	/* --timeout plus GRACE_NS */
@@ -40,7 +37,6 @@ struct http {
 	struct conn		*conns;
 	int			 nconns;
 	int			 active;
-	struct curl_slist	*headers;
 };
 
 /* Return the version of the libcurl this process runs with. */
@@ -48,16 +44,6 @@ const char *
 http_version(void)
 {
 	return (curl_version_info(CURLVERSION_NOW)->version);
-}
-
-static size_t
-http_on_body(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct conn	*c = arg;
-
-	(void)p;
-	c->body_in += size * nmemb;
-	return (size * nmemb);
 }
 
 /* curl asks to watch a socket: mirror it into our epoll set. */
@@ -108,67 +94,15 @@ http_on_timer(CURLM *m, long ms, void *arg)
 	return (0);
 }
 
-/* Set the options of a slot's easy handle once, for the whole run. */
-static void
-http_setup_easy(struct http *h, struct conn *c)
-{
-	const struct config	*conf = h->w->conf;
-	CURL			*e;
-
-	if ((e = curl_easy_init()) == NULL)
-		fatalx("curl_easy_init failed");
-	c->easy = e;
-	c->h = h;
-	curl_easy_setopt(e, CURLOPT_PRIVATE, c);
-	/* A parsed URL spares libcurl a parse per request. */
-	curl_easy_setopt(e, CURLOPT_CURLU, h->urls[0]);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
-	/* Round up: 0 ms would mean no limit at all to libcurl. */
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
-	    (long)((conf->timeout_us + 999) / 1000));
-	if (conf->connect_timeout_us != 0)
-		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-		    (long)((conf->connect_timeout_us + 999) / 1000));
-	if (h->headers != NULL)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
-	if (conf->data != NULL) {
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)conf->datalen);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, conf->data);
-		if (strcmp(conf->method, "POST") != 0)
-			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
-			    conf->method);
-	} else if (strcmp(conf->method, "HEAD") == 0)
-		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-	else if (strcmp(conf->method, "GET") != 0)
-		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, conf->method);
-	if (conf->http2)
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-		    (long)CURL_HTTP_VERSION_2_0);
-	if (conf->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	if (conf->no_keepalive) {
-		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-	}
-}
-
 /* Start the next request on a free slot; returns 1, or 0 when none is left. */
 static int
 http_start(struct http *h, struct conn *c)
 {
-	const struct config	*conf = h->w->conf;
-	CURLMcode		 mc;
+	CURLMcode	 mc;
 
 	if (!worker_claim(h->w, &c->seq))
 		return (0);
-	if (conf->nurls > 1)
-		curl_easy_setopt(c->easy, CURLOPT_CURLU,
-		    h->urls[c->seq % conf->nurls]);
+	http_request_target(h->req, c->easy, c->seq);
 	c->body_in = 0;
 	c->busy = 1;
 	c->start_ns = clock_now_ns();
@@ -359,15 +293,27 @@ http_loop(struct http *h)
 	}
 }
 
+/* Make the multi handle, and have it report sockets and timers to us. */
+static void
+http_setup_multi(struct http *h)
+{
+	if ((h->multi = curl_multi_init()) == NULL)
+		fatalx("curl_multi_init failed");
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, http_on_timer);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS,
+	    (long)h->w->concurrency);
+}
+
 /* Run a worker's share of HTTP requests; returns 0, or -1 on failure. */
 int
 http_run(struct worker *w)
 {
-	struct http		 h;
-	const struct config	*conf = w->conf;
-	struct curl_slist	*l;
-	size_t			 i;
-	int			 j, ua;
+	struct http	 h;
+	struct conn	*c;
+	int		 i;
 
 	/* Only workers initialise libcurl: its state must not cross fork(). */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -376,69 +322,29 @@ http_run(struct worker *w)
 
 	memset(&h, 0, sizeof(h));
 	h.w = w;
-	h.deadline_ns = conf->timeout_us * NS_PER_US + GRACE_NS;
+	h.deadline_ns = w->conf->timeout_us * NS_PER_US + GRACE_NS;
 	h.swept_ns = clock_now_ns();
-	h.urls = xcalloc(conf->nurls, sizeof(*h.urls));
-	for (i = 0; i < conf->nurls; i++) {
-		if ((h.urls[i] = curl_url()) == NULL)
-			fatalx("curl_url failed");
-		if (curl_url_set(h.urls[i], CURLUPART_URL, conf->urls[i], 0) !=
-		    CURLUE_OK)
-			fatalx("%s: libcurl cannot parse this URL",
-			    conf->urls[i]);
-	}
+	h.req = http_request_new(w->conf);
 	if ((h.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
-	if ((h.multi = curl_multi_init()) == NULL)
-		fatalx("curl_multi_init failed");
-	curl_multi_setopt(h.multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
-	curl_multi_setopt(h.multi, CURLMOPT_SOCKETDATA, &h);
-	curl_multi_setopt(h.multi, CURLMOPT_TIMERFUNCTION, http_on_timer);
-	curl_multi_setopt(h.multi, CURLMOPT_TIMERDATA, &h);
-	curl_multi_setopt(h.multi, CURLMOPT_MAXCONNECTS, (long)w->concurrency);
-
-	/*
-	 * The User-Agent goes in the preset list: CURLOPT_USERAGENT costs a
-	 * formatted allocation per request (bench/RESULTS.md). -H overrides.
-	 */
-	ua = 1;
-	for (i = 0; i < conf->nheaders; i++) {
-		if (strncasecmp(conf->headers[i], "User-Agent:", 11) == 0)
-			ua = 0;
-		if ((l = curl_slist_append(h.headers, conf->headers[i])) ==
-		    NULL)
-			fatalx("curl_slist_append failed");
-		h.headers = l;
-	}
-	if (ua) {
-		if ((l = curl_slist_append(h.headers,
-		    "User-Agent: forkload/" FORKLOAD_VERSION)) == NULL)
-			fatalx("curl_slist_append failed");
-		h.headers = l;
-	}
-	/* Send a body at once: waiting for 100-continue costs a trip. */
-	if (conf->data != NULL) {
-		if ((l = curl_slist_append(h.headers, "Expect:")) == NULL)
-			fatalx("curl_slist_append failed");
-		h.headers = l;
-	}
+	http_setup_multi(&h);
 
 	h.nconns = w->concurrency;
 	h.conns = xcalloc(h.nconns, sizeof(*h.conns));
-	for (j = 0; j < h.nconns; j++)
-		http_setup_easy(&h, &h.conns[j]);
-	for (j = 0; j < h.nconns; j++)
-		if (!http_start(&h, &h.conns[j]))
+	for (i = 0; i < h.nconns; i++) {
+		c = &h.conns[i];
+		c->easy = http_request_open(h.req, c, &c->body_in);
+	}
+	for (i = 0; i < h.nconns; i++)
+		if (!http_start(&h, &h.conns[i]))
 			break;
 	http_loop(&h);
 
-	for (j = 0; j < h.nconns; j++)
-		curl_easy_cleanup(h.conns[j].easy);
+	/* The easy handles go first: they point at the request's lists. */
+	for (i = 0; i < h.nconns; i++)
+		curl_easy_cleanup(h.conns[i].easy);
 	curl_multi_cleanup(h.multi);
-	for (i = 0; i < conf->nurls; i++)
-		curl_url_cleanup(h.urls[i]);
-	free(h.urls);
-	curl_slist_free_all(h.headers);
+	http_request_free(h.req);
 	free(h.conns);
 	close(h.epfd);
 	curl_global_cleanup();
