@@ -18,6 +18,10 @@
 
 #define GRACE_NS	(2 * NS_PER_SEC) /* past --timeout: curl lost it */
 
+/* Set a multi option or leave; #o puts its name in the message. */
+#define HTTP_MSETOPT(m, o, v)						\
+	http_mcheck(curl_multi_setopt((m), (o), (v)), "curl_multi_setopt " #o)
+
 struct conn {
 	CURL		*easy;
 	uint64_t	 seq;
@@ -39,6 +43,18 @@ struct http {
 	int			 active;
 };
 
+/*
+ * A multi handle that fails, out of memory most likely, cannot be trusted
+ * to finish its transfers: the worker exits, and the parent records the
+ * crash and salvages what was done.
+ */
+static void
+http_mcheck(CURLMcode mc, const char *what)
+{
+	if (mc != CURLM_OK)
+		fatalx("%s: %s", what, curl_multi_strerror(mc));
+}
+
 /* Return the version of the libcurl this process runs with. */
 const char *
 http_version(void)
@@ -54,9 +70,15 @@ http_on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
 	struct epoll_event	 ev;
 
 	(void)e;
+	/*
+	 * curl may have closed the socket already (EBADF), which took it out
+	 * of the set, or may never have had us add it (ENOENT). The pointer
+	 * we assigned goes with curl's own entry, so there is none to clear.
+	 */
 	if (what == CURL_POLL_REMOVE) {
-		(void)epoll_ctl(h->epfd, EPOLL_CTL_DEL, s, NULL);
-		curl_multi_assign(h->multi, s, NULL);
+		if (epoll_ctl(h->epfd, EPOLL_CTL_DEL, s, NULL) == -1 &&
+		    errno != ENOENT && errno != EBADF)
+			fatal("epoll_ctl del");
 		return (0);
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -75,7 +97,8 @@ http_on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
 		    (errno != EEXIST ||
 		    epoll_ctl(h->epfd, EPOLL_CTL_MOD, s, &ev) == -1))
 			fatal("epoll_ctl add");
-		curl_multi_assign(h->multi, s, h);
+		http_mcheck(curl_multi_assign(h->multi, s, h),
+		    "curl_multi_assign");
 	} else if (epoll_ctl(h->epfd, EPOLL_CTL_MOD, s, &ev) == -1 &&
 	    (errno != ENOENT ||
 	    epoll_ctl(h->epfd, EPOLL_CTL_ADD, s, &ev) == -1))
@@ -98,16 +121,14 @@ http_on_timer(CURLM *m, long ms, void *arg)
 static int
 http_start(struct http *h, struct conn *c)
 {
-	CURLMcode	 mc;
-
 	if (!worker_claim(h->w, &c->seq))
 		return (0);
 	http_request_target(h->req, c->easy, c->seq);
 	c->body_in = 0;
 	c->busy = 1;
 	c->start_ns = clock_now_ns();
-	if ((mc = curl_multi_add_handle(h->multi, c->easy)) != CURLM_OK)
-		fatalx("curl_multi_add_handle: %s", curl_multi_strerror(mc));
+	http_mcheck(curl_multi_add_handle(h->multi, c->easy),
+	    "curl_multi_add_handle");
 	h->active++;
 	return (1);
 }
@@ -128,10 +149,13 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	long		 status = 0, hdrsize = 0, reqsize = 0, fresh = 0;
 	curl_off_t	 dns = 0, conn = 0, tls = 0, ttfb = 0, up = 0;
 
-	curl_multi_remove_handle(h->multi, c->easy);
+	/* Left in the multi handle, the slot could never start again. */
+	http_mcheck(curl_multi_remove_handle(h->multi, c->easy),
+	    "curl_multi_remove_handle");
 	c->busy = 0;
 	h->active--;
 
+	/* What curl cannot tell stays 0: the request itself still counts. */
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(c->easy, CURLINFO_HEADER_SIZE, &hdrsize);
 	curl_easy_getinfo(c->easy, CURLINFO_REQUEST_SIZE, &reqsize);
@@ -171,6 +195,7 @@ http_reap(struct http *h)
 {
 	CURLMsg		*m;
 	struct conn	*c;
+	CURLcode	 result;
 	int		 left;
 	uint64_t	 now;
 
@@ -178,8 +203,12 @@ http_reap(struct http *h)
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		now = clock_now_ns();
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+		/* Without its slot, the transfer could never be finished. */
+		result = curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 		    (char **)&c);
+		if (result != CURLE_OK)
+			fatalx("curl_easy_getinfo CURLINFO_PRIVATE: %s",
+			    curl_easy_strerror(result));
 		http_finish(h, c, m->data.result, now);
 		(void)http_start(h, c);
 	}
@@ -198,21 +227,14 @@ http_abort(struct http *h)
 			    now);
 }
 
-/*
- * Drive curl on one socket, or on its timer. A multi handle that fails,
- * out of memory most likely, cannot be trusted to finish its transfers:
- * the worker exits, and the parent records the crash and salvages what
- * was done.
- */
+/* Drive curl on one socket, or on its timer. */
 static void
 http_action(struct http *h, curl_socket_t s, int flags)
 {
-	CURLMcode	 mc;
-	int		 running;
+	int	 running;
 
-	mc = curl_multi_socket_action(h->multi, s, flags, &running);
-	if (mc != CURLM_OK)
-		fatalx("curl_multi_socket_action: %s", curl_multi_strerror(mc));
+	http_mcheck(curl_multi_socket_action(h->multi, s, flags, &running),
+	    "curl_multi_socket_action");
 }
 
 /*
@@ -299,12 +321,11 @@ http_setup_multi(struct http *h)
 {
 	if ((h->multi = curl_multi_init()) == NULL)
 		fatalx("curl_multi_init failed");
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, http_on_timer);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
-	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS,
-	    (long)h->w->concurrency);
+	HTTP_MSETOPT(h->multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
+	HTTP_MSETOPT(h->multi, CURLMOPT_SOCKETDATA, h);
+	HTTP_MSETOPT(h->multi, CURLMOPT_TIMERFUNCTION, http_on_timer);
+	HTTP_MSETOPT(h->multi, CURLMOPT_TIMERDATA, h);
+	HTTP_MSETOPT(h->multi, CURLMOPT_MAXCONNECTS, (long)h->w->concurrency);
 }
 
 /* Run a worker's share of HTTP requests; returns 0, or -1 on failure. */

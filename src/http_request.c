@@ -11,11 +11,28 @@
 
 #include "forkload.h"
 
+/* Set an option or leave; #o puts the refused option in the message. */
+#define HTTP_SETOPT(e, o, v)						\
+	http_request_check(curl_easy_setopt((e), (o), (v)),		\
+	    "curl_easy_setopt " #o)
+
 struct http_request {
 	const struct config	 *conf;
 	CURLU			**urls;		/* parsed once per target */
 	struct curl_slist	 *headers;
 };
+
+/*
+ * An easy handle that refuses an option would send requests other than
+ * the ones asked for, and its numbers would mislead: the worker leaves
+ * instead, and the parent reports why.
+ */
+static void
+http_request_check(CURLcode result, const char *what)
+{
+	if (result != CURLE_OK)
+		fatalx("%s: %s", what, curl_easy_strerror(result));
+}
 
 static size_t
 http_request_on_body(char *p, size_t size, size_t nmemb, void *arg)
@@ -75,10 +92,7 @@ http_request_new(const struct config *conf)
 	return (req);
 }
 
-/*
- * Make a slot's easy handle, with its options set once for the whole run;
- * returns it. The body's size adds up in *body_in.
- */
+/* Make a slot's easy handle, its options set for the run; returns it. */
 void *
 http_request_open(const struct http_request *req, void *slot,
     uint64_t *body_in)
@@ -88,41 +102,40 @@ http_request_open(const struct http_request *req, void *slot,
 
 	if ((e = curl_easy_init()) == NULL)
 		fatalx("curl_easy_init failed");
-	curl_easy_setopt(e, CURLOPT_PRIVATE, slot);
+	HTTP_SETOPT(e, CURLOPT_PRIVATE, slot);
 	/* A parsed URL spares libcurl a parse per request. */
-	curl_easy_setopt(e, CURLOPT_CURLU, req->urls[0]);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_request_on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, body_in);
+	HTTP_SETOPT(e, CURLOPT_CURLU, req->urls[0]);
+	HTTP_SETOPT(e, CURLOPT_NOSIGNAL, 1L);
+	HTTP_SETOPT(e, CURLOPT_WRITEFUNCTION, http_request_on_body);
+	HTTP_SETOPT(e, CURLOPT_WRITEDATA, body_in);
 	/* Round up: 0 ms would mean no limit at all to libcurl. */
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+	HTTP_SETOPT(e, CURLOPT_TIMEOUT_MS,
 	    (long)((conf->timeout_us + 999) / 1000));
 	if (conf->connect_timeout_us != 0)
-		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+		HTTP_SETOPT(e, CURLOPT_CONNECTTIMEOUT_MS,
 		    (long)((conf->connect_timeout_us + 999) / 1000));
 	if (req->headers != NULL)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, req->headers);
+		HTTP_SETOPT(e, CURLOPT_HTTPHEADER, req->headers);
 	if (conf->data != NULL) {
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		HTTP_SETOPT(e, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)conf->datalen);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, conf->data);
+		HTTP_SETOPT(e, CURLOPT_POSTFIELDS, conf->data);
 		if (strcmp(conf->method, "POST") != 0)
-			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
-			    conf->method);
+			HTTP_SETOPT(e, CURLOPT_CUSTOMREQUEST, conf->method);
 	} else if (strcmp(conf->method, "HEAD") == 0)
-		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+		HTTP_SETOPT(e, CURLOPT_NOBODY, 1L);
 	else if (strcmp(conf->method, "GET") != 0)
-		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, conf->method);
+		HTTP_SETOPT(e, CURLOPT_CUSTOMREQUEST, conf->method);
 	if (conf->http2)
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+		HTTP_SETOPT(e, CURLOPT_HTTP_VERSION,
 		    (long)CURL_HTTP_VERSION_2_0);
 	if (conf->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+		HTTP_SETOPT(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		HTTP_SETOPT(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
 	if (conf->no_keepalive) {
-		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+		HTTP_SETOPT(e, CURLOPT_FORBID_REUSE, 1L);
+		HTTP_SETOPT(e, CURLOPT_FRESH_CONNECT, 1L);
 	}
 	return (e);
 }
@@ -134,7 +147,7 @@ http_request_target(const struct http_request *req, void *easy,
 {
 	/* With one target, the handle has pointed at it since it was made. */
 	if (req->conf->nurls > 1)
-		curl_easy_setopt(easy, CURLOPT_CURLU,
+		HTTP_SETOPT(easy, CURLOPT_CURLU,
 		    req->urls[seq % req->conf->nurls]);
 }
 
