@@ -314,8 +314,19 @@ void		 engine_override(int, int (*)(struct worker *));
 
 /* http.c */
 int		 http_run(struct worker *);
-const char	*http_error_name(int);
 const char	*http_version(void);
+
+/* http_error.c */
+const char	*http_error_name(int);
+
+/* http_request.c: void * stands for curl's CURL *, kept out of here */
+struct http_request;
+struct http_request *http_request_new(const struct config *);
+void		*http_request_open(const struct http_request *, void *,
+		    uint64_t *);
+void		 http_request_target(const struct http_request *, void *,
+		    uint64_t);
+void		 http_request_free(struct http_request *);
 
 /* exec.c */
 #define EXEC_ERR_EXIT	1000		/* + exit status */

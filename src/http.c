@@ -1,15 +1,15 @@
 /*
  * The HTTP engine: one worker drives its share of the connections with the
  * libcurl multi interface on epoll (curl_multi_socket_action). Each
- * connection slot keeps one easy handle for the whole run, so keep-alive
- * connections and curl's caches are reused from request to request.
+ * connection slot keeps one easy handle, made in http_request.c, for the
+ * whole run, so keep-alive connections and curl's caches are reused from
+ * request to request.
  */
 #include <sys/epoll.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -18,11 +18,12 @@
 
 #define GRACE_NS	(2 * NS_PER_SEC) /* past --timeout: curl lost it */
 
-struct http;
+/* Set a multi option or leave; #o puts its name in the message. */
+#define HTTP_MSETOPT(m, o, v)						\
+	http_mcheck(curl_multi_setopt((m), (o), (v)), "curl_multi_setopt " #o)
 
 struct conn {
 	CURL		*easy;
-	struct http	*h;
 	uint64_t	 seq;
 	uint64_t	 start_ns;
 	uint64_t	 body_in;
@@ -32,7 +33,7 @@ struct conn {
 struct http {
 	struct worker		*w;
 	CURLM			*multi;
-	CURLU			**urls;		/* parsed once per target */
+	struct http_request	*req;		/* what every slot sends */
 	int			 epfd;
 	uint64_t		 timer_ns;	/* 0: no curl timer */
 	uint64_t		 deadline_ns;	/* --timeout plus GRACE_NS */
@@ -40,108 +41,18 @@ struct http {
 	struct conn		*conns;
 	int			 nconns;
 	int			 active;
-	struct curl_slist	*headers;
 };
 
-/* curl's error names by number, without the CURLE_ prefix. */
-static const char *http_errors[] = {
-	[0] = "OK",
-	[1] = "UNSUPPORTED_PROTOCOL",
-	[2] = "FAILED_INIT",
-	[3] = "URL_MALFORMAT",
-	[4] = "NOT_BUILT_IN",
-	[5] = "COULDNT_RESOLVE_PROXY",
-	[6] = "COULDNT_RESOLVE_HOST",
-	[7] = "COULDNT_CONNECT",
-	[8] = "WEIRD_SERVER_REPLY",
-	[9] = "REMOTE_ACCESS_DENIED",
-	[10] = "FTP_ACCEPT_FAILED",
-	[11] = "FTP_WEIRD_PASS_REPLY",
-	[12] = "FTP_ACCEPT_TIMEOUT",
-	[13] = "FTP_WEIRD_PASV_REPLY",
-	[14] = "FTP_WEIRD_227_FORMAT",
-	[15] = "FTP_CANT_GET_HOST",
-	[16] = "HTTP2",
-	[17] = "FTP_COULDNT_SET_TYPE",
-	[18] = "PARTIAL_FILE",
-	[19] = "FTP_COULDNT_RETR_FILE",
-	[21] = "QUOTE_ERROR",
-	[22] = "HTTP_RETURNED_ERROR",
-	[23] = "WRITE_ERROR",
-	[25] = "UPLOAD_FAILED",
-	[26] = "READ_ERROR",
-	[27] = "OUT_OF_MEMORY",
-	[28] = "OPERATION_TIMEDOUT",
-	[30] = "FTP_PORT_FAILED",
-	[31] = "FTP_COULDNT_USE_REST",
-	[33] = "RANGE_ERROR",
-	[34] = "HTTP_POST_ERROR",
-	[35] = "SSL_CONNECT_ERROR",
-	[36] = "BAD_DOWNLOAD_RESUME",
-	[37] = "FILE_COULDNT_READ_FILE",
-	[38] = "LDAP_CANNOT_BIND",
-	[39] = "LDAP_SEARCH_FAILED",
-	[41] = "FUNCTION_NOT_FOUND",
-	[42] = "ABORTED_BY_CALLBACK",
-	[43] = "BAD_FUNCTION_ARGUMENT",
-	[45] = "INTERFACE_FAILED",
-	[47] = "TOO_MANY_REDIRECTS",
-	[48] = "UNKNOWN_OPTION",
-	[49] = "SETOPT_OPTION_SYNTAX",
-	[52] = "GOT_NOTHING",
-	[53] = "SSL_ENGINE_NOTFOUND",
-	[54] = "SSL_ENGINE_SETFAILED",
-	[55] = "SEND_ERROR",
-	[56] = "RECV_ERROR",
-	[58] = "SSL_CERTPROBLEM",
-	[59] = "SSL_CIPHER",
-	[60] = "PEER_FAILED_VERIFICATION",
-	[61] = "BAD_CONTENT_ENCODING",
-	[63] = "FILESIZE_EXCEEDED",
-	[64] = "USE_SSL_FAILED",
-	[65] = "SEND_FAIL_REWIND",
-	[66] = "SSL_ENGINE_INITFAILED",
-	[67] = "LOGIN_DENIED",
-	[68] = "TFTP_NOTFOUND",
-	[69] = "TFTP_PERM",
-	[70] = "REMOTE_DISK_FULL",
-	[71] = "TFTP_ILLEGAL",
-	[72] = "TFTP_UNKNOWNID",
-	[73] = "REMOTE_FILE_EXISTS",
-	[74] = "TFTP_NOSUCHUSER",
-	[77] = "SSL_CACERT_BADFILE",
-	[78] = "REMOTE_FILE_NOT_FOUND",
-	[79] = "SSH",
-	[80] = "SSL_SHUTDOWN_FAILED",
-	[81] = "AGAIN",
-	[82] = "SSL_CRL_BADFILE",
-	[83] = "SSL_ISSUER_ERROR",
-	[84] = "FTP_PRET_FAILED",
-	[85] = "RTSP_CSEQ_ERROR",
-	[86] = "RTSP_SESSION_ERROR",
-	[87] = "FTP_BAD_FILE_LIST",
-	[88] = "CHUNK_FAILED",
-	[89] = "NO_CONNECTION_AVAILABLE",
-	[90] = "SSL_PINNEDPUBKEYNOTMATCH",
-	[91] = "SSL_INVALIDCERTSTATUS",
-	[92] = "HTTP2_STREAM",
-	[93] = "RECURSIVE_API_CALL",
-	[94] = "AUTH_ERROR",
-	[95] = "HTTP3",
-	[96] = "QUIC_CONNECT_ERROR",
-	[97] = "PROXY",
-	[98] = "SSL_CLIENTCERT",
-	[99] = "UNRECOVERABLE_POLL",
-};
-
-/* Return the name of a curl error code, such as "COULDNT_CONNECT". */
-const char *
-http_error_name(int code)
+/*
+ * A multi handle that fails, out of memory most likely, cannot be trusted
+ * to finish its transfers: the worker exits, and the parent records the
+ * crash and salvages what was done.
+ */
+static void
+http_mcheck(CURLMcode mc, const char *what)
 {
-	if (code >= 0 && (size_t)code < sizeof(http_errors) /
-	    sizeof(http_errors[0]) && http_errors[code] != NULL)
-		return (http_errors[code]);
-	return (NULL);
+	if (mc != CURLM_OK)
+		fatalx("%s: %s", what, curl_multi_strerror(mc));
 }
 
 /* Return the version of the libcurl this process runs with. */
@@ -149,16 +60,6 @@ const char *
 http_version(void)
 {
 	return (curl_version_info(CURLVERSION_NOW)->version);
-}
-
-static size_t
-http_on_body(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct conn	*c = arg;
-
-	(void)p;
-	c->body_in += size * nmemb;
-	return (size * nmemb);
 }
 
 /* curl asks to watch a socket: mirror it into our epoll set. */
@@ -169,9 +70,15 @@ http_on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
 	struct epoll_event	 ev;
 
 	(void)e;
+	/*
+	 * curl may have closed the socket already (EBADF), which took it out
+	 * of the set, or may never have had us add it (ENOENT). The pointer
+	 * we assigned goes with curl's own entry, so there is none to clear.
+	 */
 	if (what == CURL_POLL_REMOVE) {
-		(void)epoll_ctl(h->epfd, EPOLL_CTL_DEL, s, NULL);
-		curl_multi_assign(h->multi, s, NULL);
+		if (epoll_ctl(h->epfd, EPOLL_CTL_DEL, s, NULL) == -1 &&
+		    errno != ENOENT && errno != EBADF)
+			fatal("epoll_ctl del");
 		return (0);
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -190,7 +97,8 @@ http_on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
 		    (errno != EEXIST ||
 		    epoll_ctl(h->epfd, EPOLL_CTL_MOD, s, &ev) == -1))
 			fatal("epoll_ctl add");
-		curl_multi_assign(h->multi, s, h);
+		http_mcheck(curl_multi_assign(h->multi, s, h),
+		    "curl_multi_assign");
 	} else if (epoll_ctl(h->epfd, EPOLL_CTL_MOD, s, &ev) == -1 &&
 	    (errno != ENOENT ||
 	    epoll_ctl(h->epfd, EPOLL_CTL_ADD, s, &ev) == -1))
@@ -209,72 +117,18 @@ http_on_timer(CURLM *m, long ms, void *arg)
 	return (0);
 }
 
-/* Set the options of a slot's easy handle once, for the whole run. */
-static void
-http_setup_easy(struct http *h, struct conn *c)
-{
-	const struct config	*conf = h->w->conf;
-	CURL			*e;
-
-	if ((e = curl_easy_init()) == NULL)
-		fatalx("curl_easy_init failed");
-	c->easy = e;
-	c->h = h;
-	curl_easy_setopt(e, CURLOPT_PRIVATE, c);
-	/* A parsed URL spares libcurl a parse per request. */
-	curl_easy_setopt(e, CURLOPT_CURLU, h->urls[0]);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
-	/* Round up: 0 ms would mean no limit at all to libcurl. */
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
-	    (long)((conf->timeout_us + 999) / 1000));
-	if (conf->connect_timeout_us != 0)
-		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-		    (long)((conf->connect_timeout_us + 999) / 1000));
-	if (h->headers != NULL)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
-	if (conf->data != NULL) {
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)conf->datalen);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, conf->data);
-		if (strcmp(conf->method, "POST") != 0)
-			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
-			    conf->method);
-	} else if (strcmp(conf->method, "HEAD") == 0)
-		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-	else if (strcmp(conf->method, "GET") != 0)
-		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, conf->method);
-	if (conf->http2)
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-		    (long)CURL_HTTP_VERSION_2_0);
-	if (conf->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	if (conf->no_keepalive) {
-		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-	}
-}
-
 /* Start the next request on a free slot; returns 1, or 0 when none is left. */
 static int
 http_start(struct http *h, struct conn *c)
 {
-	const struct config	*conf = h->w->conf;
-	CURLMcode		 mc;
-
 	if (!worker_claim(h->w, &c->seq))
 		return (0);
-	if (conf->nurls > 1)
-		curl_easy_setopt(c->easy, CURLOPT_CURLU,
-		    h->urls[c->seq % conf->nurls]);
+	http_request_target(h->req, c->easy, c->seq);
 	c->body_in = 0;
 	c->busy = 1;
 	c->start_ns = clock_now_ns();
-	if ((mc = curl_multi_add_handle(h->multi, c->easy)) != CURLM_OK)
-		fatalx("curl_multi_add_handle: %s", curl_multi_strerror(mc));
+	http_mcheck(curl_multi_add_handle(h->multi, c->easy),
+	    "curl_multi_add_handle");
 	h->active++;
 	return (1);
 }
@@ -295,10 +149,13 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	long		 status = 0, hdrsize = 0, reqsize = 0, fresh = 0;
 	curl_off_t	 dns = 0, conn = 0, tls = 0, ttfb = 0, up = 0;
 
-	curl_multi_remove_handle(h->multi, c->easy);
+	/* Left in the multi handle, the slot could never start again. */
+	http_mcheck(curl_multi_remove_handle(h->multi, c->easy),
+	    "curl_multi_remove_handle");
 	c->busy = 0;
 	h->active--;
 
+	/* What curl cannot tell stays 0: the request itself still counts. */
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(c->easy, CURLINFO_HEADER_SIZE, &hdrsize);
 	curl_easy_getinfo(c->easy, CURLINFO_REQUEST_SIZE, &reqsize);
@@ -318,7 +175,7 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	r.start_ns = c->start_ns - h->w->run_start_ns;
 	r.sched_ns = r.start_ns;	/* closed loop: sent when scheduled */
 	r.latency_ns = now - c->start_ns;
-	r.status = status > 0 && status < 1000 ? (uint32_t)status : 0;
+	r.status = status > 0 && status < STATUS_MAX ? (uint32_t)status : 0;
 	r.error = (int32_t)code;
 	r.bytes_in = c->body_in + (hdrsize > 0 ? (uint64_t)hdrsize : 0);
 	r.bytes_out = (reqsize > 0 ? (uint64_t)reqsize : 0) +
@@ -338,6 +195,7 @@ http_reap(struct http *h)
 {
 	CURLMsg		*m;
 	struct conn	*c;
+	CURLcode	 result;
 	int		 left;
 	uint64_t	 now;
 
@@ -345,8 +203,12 @@ http_reap(struct http *h)
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		now = clock_now_ns();
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+		/* Without its slot, the transfer could never be finished. */
+		result = curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 		    (char **)&c);
+		if (result != CURLE_OK)
+			fatalx("curl_easy_getinfo CURLINFO_PRIVATE: %s",
+			    curl_easy_strerror(result));
 		http_finish(h, c, m->data.result, now);
 		(void)http_start(h, c);
 	}
@@ -365,21 +227,14 @@ http_abort(struct http *h)
 			    now);
 }
 
-/*
- * Drive curl on one socket, or on its timer. A multi handle that fails,
- * out of memory most likely, cannot be trusted to finish its transfers:
- * the worker exits, and the parent records the crash and salvages what
- * was done.
- */
+/* Drive curl on one socket, or on its timer. */
 static void
 http_action(struct http *h, curl_socket_t s, int flags)
 {
-	CURLMcode	 mc;
-	int		 running;
+	int	 running;
 
-	mc = curl_multi_socket_action(h->multi, s, flags, &running);
-	if (mc != CURLM_OK)
-		fatalx("curl_multi_socket_action: %s", curl_multi_strerror(mc));
+	http_mcheck(curl_multi_socket_action(h->multi, s, flags, &running),
+	    "curl_multi_socket_action");
 }
 
 /*
@@ -460,15 +315,26 @@ http_loop(struct http *h)
 	}
 }
 
+/* Make the multi handle, and have it report sockets and timers to us. */
+static void
+http_setup_multi(struct http *h)
+{
+	if ((h->multi = curl_multi_init()) == NULL)
+		fatalx("curl_multi_init failed");
+	HTTP_MSETOPT(h->multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
+	HTTP_MSETOPT(h->multi, CURLMOPT_SOCKETDATA, h);
+	HTTP_MSETOPT(h->multi, CURLMOPT_TIMERFUNCTION, http_on_timer);
+	HTTP_MSETOPT(h->multi, CURLMOPT_TIMERDATA, h);
+	HTTP_MSETOPT(h->multi, CURLMOPT_MAXCONNECTS, (long)h->w->concurrency);
+}
+
 /* Run a worker's share of HTTP requests; returns 0, or -1 on failure. */
 int
 http_run(struct worker *w)
 {
-	struct http		 h;
-	const struct config	*conf = w->conf;
-	struct curl_slist	*l;
-	size_t			 i;
-	int			 j, ua;
+	struct http	 h;
+	struct conn	*c;
+	int		 i;
 
 	/* Only workers initialise libcurl: its state must not cross fork(). */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -477,69 +343,29 @@ http_run(struct worker *w)
 
 	memset(&h, 0, sizeof(h));
 	h.w = w;
-	h.deadline_ns = conf->timeout_us * NS_PER_US + GRACE_NS;
+	h.deadline_ns = w->conf->timeout_us * NS_PER_US + GRACE_NS;
 	h.swept_ns = clock_now_ns();
-	h.urls = xcalloc(conf->nurls, sizeof(*h.urls));
-	for (i = 0; i < conf->nurls; i++) {
-		if ((h.urls[i] = curl_url()) == NULL)
-			fatalx("curl_url failed");
-		if (curl_url_set(h.urls[i], CURLUPART_URL, conf->urls[i], 0) !=
-		    CURLUE_OK)
-			fatalx("%s: libcurl cannot parse this URL",
-			    conf->urls[i]);
-	}
+	h.req = http_request_new(w->conf);
 	if ((h.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
-	if ((h.multi = curl_multi_init()) == NULL)
-		fatalx("curl_multi_init failed");
-	curl_multi_setopt(h.multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
-	curl_multi_setopt(h.multi, CURLMOPT_SOCKETDATA, &h);
-	curl_multi_setopt(h.multi, CURLMOPT_TIMERFUNCTION, http_on_timer);
-	curl_multi_setopt(h.multi, CURLMOPT_TIMERDATA, &h);
-	curl_multi_setopt(h.multi, CURLMOPT_MAXCONNECTS, (long)w->concurrency);
-
-	/*
-	 * The User-Agent goes in the preset list: CURLOPT_USERAGENT costs a
-	 * formatted allocation per request (bench/RESULTS.md). -H overrides.
-	 */
-	ua = 1;
-	for (i = 0; i < conf->nheaders; i++) {
-		if (strncasecmp(conf->headers[i], "User-Agent:", 11) == 0)
-			ua = 0;
-		if ((l = curl_slist_append(h.headers, conf->headers[i])) ==
-		    NULL)
-			fatalx("curl_slist_append failed");
-		h.headers = l;
-	}
-	if (ua) {
-		if ((l = curl_slist_append(h.headers,
-		    "User-Agent: forkload/" FORKLOAD_VERSION)) == NULL)
-			fatalx("curl_slist_append failed");
-		h.headers = l;
-	}
-	/* Send a body at once: waiting for 100-continue costs a trip. */
-	if (conf->data != NULL) {
-		if ((l = curl_slist_append(h.headers, "Expect:")) == NULL)
-			fatalx("curl_slist_append failed");
-		h.headers = l;
-	}
+	http_setup_multi(&h);
 
 	h.nconns = w->concurrency;
 	h.conns = xcalloc(h.nconns, sizeof(*h.conns));
-	for (j = 0; j < h.nconns; j++)
-		http_setup_easy(&h, &h.conns[j]);
-	for (j = 0; j < h.nconns; j++)
-		if (!http_start(&h, &h.conns[j]))
+	for (i = 0; i < h.nconns; i++) {
+		c = &h.conns[i];
+		c->easy = http_request_open(h.req, c, &c->body_in);
+	}
+	for (i = 0; i < h.nconns; i++)
+		if (!http_start(&h, &h.conns[i]))
 			break;
 	http_loop(&h);
 
-	for (j = 0; j < h.nconns; j++)
-		curl_easy_cleanup(h.conns[j].easy);
+	/* The easy handles go first: they point at the request's lists. */
+	for (i = 0; i < h.nconns; i++)
+		curl_easy_cleanup(h.conns[i].easy);
 	curl_multi_cleanup(h.multi);
-	for (i = 0; i < conf->nurls; i++)
-		curl_url_cleanup(h.urls[i]);
-	free(h.urls);
-	curl_slist_free_all(h.headers);
+	http_request_free(h.req);
 	free(h.conns);
 	close(h.epfd);
 	curl_global_cleanup();

@@ -1,0 +1,165 @@
+/*
+ * The request every connection slot of the HTTP engine sends, made once
+ * from the config: the parsed URLs, the header list, and the options of
+ * each slot's easy handle. http.c starts, drives and finishes transfers.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "forkload.h"
+
+/* Set an option or leave; #o puts the refused option in the message. */
+#define HTTP_SETOPT(e, o, v)						\
+	http_request_check(curl_easy_setopt((e), (o), (v)),		\
+	    "curl_easy_setopt " #o)
+
+struct http_request {
+	const struct config	 *conf;
+	CURLU			**urls;		/* parsed once per target */
+	struct curl_slist	 *headers;
+};
+
+/*
+ * An easy handle that refuses an option would send requests other than
+ * the ones asked for, and its numbers would mislead: the worker leaves
+ * instead, and the parent reports why.
+ */
+static void
+http_request_check(CURLcode result, const char *what)
+{
+	if (result != CURLE_OK)
+		fatalx("%s: %s", what, curl_easy_strerror(result));
+}
+
+static size_t
+http_request_on_body(char *p, size_t size, size_t nmemb, void *arg)
+{
+	uint64_t	*body_in = arg;
+
+	(void)p;
+	*body_in += size * nmemb;
+	return (size * nmemb);
+}
+
+static void
+http_request_header(struct http_request *req, const char *line)
+{
+	struct curl_slist	*l;
+
+	if ((l = curl_slist_append(req->headers, line)) == NULL)
+		fatalx("curl_slist_append failed");
+	req->headers = l;
+}
+
+/* Parse the URLs and build the header list; returns what slots share. */
+struct http_request *
+http_request_new(const struct config *conf)
+{
+	struct http_request	*req;
+	size_t			 i;
+	int			 ua = 1;
+
+	req = xcalloc(1, sizeof(*req));
+	req->conf = conf;
+	req->urls = xcalloc(conf->nurls, sizeof(*req->urls));
+	for (i = 0; i < conf->nurls; i++) {
+		if ((req->urls[i] = curl_url()) == NULL)
+			fatalx("curl_url failed");
+		if (curl_url_set(req->urls[i], CURLUPART_URL, conf->urls[i],
+		    0) != CURLUE_OK)
+			fatalx("%s: libcurl cannot parse this URL",
+			    conf->urls[i]);
+	}
+
+	/*
+	 * The User-Agent goes in the preset list: CURLOPT_USERAGENT costs a
+	 * formatted allocation per request (bench/RESULTS.md). -H overrides.
+	 */
+	for (i = 0; i < conf->nheaders; i++) {
+		if (strncasecmp(conf->headers[i], "User-Agent:", 11) == 0)
+			ua = 0;
+		http_request_header(req, conf->headers[i]);
+	}
+	if (ua)
+		http_request_header(req, "User-Agent: forkload/"
+		    FORKLOAD_VERSION);
+	/* Send a body at once: waiting for 100-continue costs a trip. */
+	if (conf->data != NULL)
+		http_request_header(req, "Expect:");
+	return (req);
+}
+
+/* Make a slot's easy handle, its options set for the run; returns it. */
+void *
+http_request_open(const struct http_request *req, void *slot,
+    uint64_t *body_in)
+{
+	const struct config	*conf = req->conf;
+	CURL			*e;
+
+	if ((e = curl_easy_init()) == NULL)
+		fatalx("curl_easy_init failed");
+	HTTP_SETOPT(e, CURLOPT_PRIVATE, slot);
+	/* A parsed URL spares libcurl a parse per request. */
+	HTTP_SETOPT(e, CURLOPT_CURLU, req->urls[0]);
+	HTTP_SETOPT(e, CURLOPT_NOSIGNAL, 1L);
+	HTTP_SETOPT(e, CURLOPT_WRITEFUNCTION, http_request_on_body);
+	HTTP_SETOPT(e, CURLOPT_WRITEDATA, body_in);
+	/* Round up: 0 ms would mean no limit at all to libcurl. */
+	HTTP_SETOPT(e, CURLOPT_TIMEOUT_MS,
+	    (long)((conf->timeout_us + 999) / 1000));
+	if (conf->connect_timeout_us != 0)
+		HTTP_SETOPT(e, CURLOPT_CONNECTTIMEOUT_MS,
+		    (long)((conf->connect_timeout_us + 999) / 1000));
+	if (req->headers != NULL)
+		HTTP_SETOPT(e, CURLOPT_HTTPHEADER, req->headers);
+	if (conf->data != NULL) {
+		HTTP_SETOPT(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)conf->datalen);
+		HTTP_SETOPT(e, CURLOPT_POSTFIELDS, conf->data);
+		if (strcmp(conf->method, "POST") != 0)
+			HTTP_SETOPT(e, CURLOPT_CUSTOMREQUEST, conf->method);
+	} else if (strcmp(conf->method, "HEAD") == 0)
+		HTTP_SETOPT(e, CURLOPT_NOBODY, 1L);
+	else if (strcmp(conf->method, "GET") != 0)
+		HTTP_SETOPT(e, CURLOPT_CUSTOMREQUEST, conf->method);
+	if (conf->http2)
+		HTTP_SETOPT(e, CURLOPT_HTTP_VERSION,
+		    (long)CURL_HTTP_VERSION_2_0);
+	if (conf->insecure) {
+		HTTP_SETOPT(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		HTTP_SETOPT(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (conf->no_keepalive) {
+		HTTP_SETOPT(e, CURLOPT_FORBID_REUSE, 1L);
+		HTTP_SETOPT(e, CURLOPT_FRESH_CONNECT, 1L);
+	}
+	return (e);
+}
+
+/* Point an easy handle at the target of request number seq. */
+void
+http_request_target(const struct http_request *req, void *easy,
+    uint64_t seq)
+{
+	/* With one target, the handle has pointed at it since it was made. */
+	if (req->conf->nurls > 1)
+		HTTP_SETOPT(easy, CURLOPT_CURLU,
+		    req->urls[seq % req->conf->nurls]);
+}
+
+/* Free what http_request_new() made, once no easy handle uses it. */
+void
+http_request_free(struct http_request *req)
+{
+	size_t	 i;
+
+	for (i = 0; i < req->conf->nurls; i++)
+		curl_url_cleanup(req->urls[i]);
+	free(req->urls);
+	curl_slist_free_all(req->headers);
+	free(req);
+}
