@@ -116,15 +116,14 @@ eq "-c 300: workers = max(min(c, CPUs), ceil(c / 128))" \
     "$(jqr "$R" '.runs[0].workers | length')" "$want"
 
 # Workers short of memory: curl fails with OUT_OF_MEMORY, or a worker
-# dies, but every run ends and every request is accounted for.
+# dies. Which one a limit gives depends on the machine, but every run ends,
+# every request is accounted for, and the exit code is the one that the
+# report's own books call for.
 if [ "$SANITIZED" -eq 0 ]; then
 	for lim in 20M 21M 22M 23M; do
-		rm -f "$R"
-		timeout 60 "$FL" run -q -n 2000 -c 100 -w 2 \
-		    --worker-rlimit-as "$lim" --allow-crashes 2 -o "$R" \
-		    "$(URL /)" 2> /dev/null
-		rc=$?
-		check "--worker-rlimit-as $lim: the run ends" [ $rc -ne 124 ]
+		fl_run_verdict "--worker-rlimit-as $lim" -q \
+		    -n 2000 -c 100 -w 2 --worker-rlimit-as "$lim" \
+		    --allow-crashes 2 "$(URL /)"
 		eq "--worker-rlimit-as $lim: accounting identity" \
 		    "$(identity "$R")" true
 	done
