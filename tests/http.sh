@@ -127,6 +127,9 @@ if [ "$SANITIZED" -eq 0 ]; then
 		eq "--worker-rlimit-as $lim: accounting identity" \
 		    "$(identity "$R")" true
 	done
+else
+	skip "--worker-rlimit-as" \
+	    "sanitized build cannot run under an address-space limit"
 fi
 
 # -o into something that is not a regular file: written in place, never
@@ -158,4 +161,6 @@ if [ -c /dev/full ]; then
 	kill -INT $f
 	wait $f
 	eq "-o /dev/full, interrupted: 130 outranks 4" $? 130
+else
+	skip "-o /dev/full" "no /dev/full on this machine"
 fi

@@ -41,6 +41,9 @@ trap cleanup EXIT
 
 ok() { echo "ok - $NAME: $1"; }
 notok() { echo "not ok - $NAME: $1"; shift; for l in "$@"; do echo "# $l"; done; }
+# skip DESC REASON: a block this pass cannot run, as a TAP skip; run.sh
+# and test.sh count it apart from the passes.
+skip() { echo "ok - $NAME: $1 # SKIP $2"; }
 
 # check DESC COMMAND...: ok when the command succeeds.
 check() {
@@ -194,11 +197,13 @@ gone() {
 }
 
 # Start a real nginx from Debian on its own config and a free loopback port,
-# with an access log of every request; sets NGPORT. Fails when absent.
+# with an access log of every request; sets NGPORT. Fails when nginx is
+# absent, with a TAP skip line for the whole script, and when it does not
+# start, with a "not ok".
 start_nginx() {
 	NGINX=/usr/sbin/nginx
 	if [ ! -x "$NGINX" ]; then
-		notok "nginx is installed" "run ./deps.sh"
+		skip "every check" "no $NGINX: run ./deps.sh"
 		return 1
 	fi
 	NGPORT=$(free_port)
@@ -231,10 +236,14 @@ CONF
 	i=0
 	# The probe's path is not logged: nginx writes a log line after the
 	# response, so a logged probe could land after the truncation below.
-	while ! curl -sf "http://127.0.0.1:$NGPORT/ready" > /dev/null &&
-	    [ $i -lt 50 ]; do
-		sleep 0.1
+	until curl -sf "http://127.0.0.1:$NGPORT/ready" > /dev/null; do
 		i=$((i + 1))
+		if [ $i -ge 50 ]; then
+			notok "nginx answers within 5 s" \
+			    "$(tail -3 "$TMP/nginx/error.log")"
+			return 1
+		fi
+		sleep 0.1
 	done
 	: > "$TMP/nginx/access.log"
 }

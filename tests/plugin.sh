@@ -110,6 +110,9 @@ if [ "$SANITIZED" -eq 0 ]; then
 	    jqe '.runs[0].crashes | length >= 1' "$R"
 	eq "--worker-rlimit-as: config" "$(jqr "$R" '.config.worker_rlimit_as')" 268435456
 	eq "--worker-rlimit-as: accounting identity" "$(identity "$R")" true
+else
+	skip "--worker-rlimit-as" \
+	    "sanitized build cannot run under an address-space limit"
 fi
 fl_run "--worker-rlimit-as 1K" 2 -q -n 5 --worker-rlimit-as 1K --plugin "$P/ok.so"
 
