@@ -1,9 +1,9 @@
 #!/bin/sh
 # Run the whole suite against one build directory: the cmocka unit tests
-# (TAP output), the style check and the integration scripts. Every check
-# prints one "ok - ..." or "not ok - ..." line, a skipped one
-# "ok - ... # SKIP why"; the last line counts them all, and the exit status
-# is 1 when anything failed.
+# (TAP output), the style check and the integration scripts
+# (tests/integration.sh). Every check prints one "ok - ..." or
+# "not ok - ..." line, a skipped one "ok - ... # SKIP why"; the last line
+# counts them all, and the exit status is 1 when anything failed.
 set -u
 cd "$(dirname "$0")/.."
 B=${1:-build}
@@ -39,7 +39,5 @@ else
 	sed 's/^/# /' "$out" | head -20
 	echo "not ok - style: KNF mechanical rules"
 fi | tee -a "$all"
-for s in badinput http crash signals nginx exec plugin chaos; do
-	sh "tests/$s.sh"
-done | tee -a "$all"
+sh tests/integration.sh "$B" | tee -a "$all"
 sh tests/tally.sh "# $B: " < "$all"
