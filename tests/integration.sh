@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/.."
 B=${1:-${B:-build}}
 export B
-SCRIPTS="badinput http crash signals nginx exec plugin chaos"
+SCRIPTS="badinput http crash signals nginx exec plugin chaos summary"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
