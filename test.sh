@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install, build twice (plain, then ASan+UBSan), and run every test on both
-# builds. The last line is "N passed, N failed".
+# builds, then make distcheck. The last line is "N passed, N failed,
+# N skipped" (tests/tally.sh), and the exit status is 1 when anything failed.
 set -eu
 cd "$(dirname "$0")"
 ./deps.sh
@@ -8,27 +9,19 @@ cd "$(dirname "$0")"
 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 ./build.sh build-asan "$SAN"
 
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-pass=0 fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 for b in build build-asan; do
 	echo "== $b" >&2
-	tests/run.sh "$b" | tee "$out"
-	p=$(grep -c '^ok ' "$out" || true)
-	f=$(grep -c '^not ok ' "$out" || true)
-	pass=$((pass + p))
-	fail=$((fail + f))
+	tests/run.sh "$b" | tee -a "$log"
 done
 
 # The source tarball builds and passes make check on its own.
 if make -s -C build distcheck >/tmp/forkload-distcheck.log 2>&1; then
 	echo "ok - make distcheck"
-	pass=$((pass + 1))
 else
-	tail -30 /tmp/forkload-distcheck.log
+	tail -30 /tmp/forkload-distcheck.log | sed 's/^/# /'
 	echo "not ok - make distcheck"
-	fail=$((fail + 1))
-fi
+fi | tee -a "$log"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+sh tests/tally.sh < "$log"

@@ -2,24 +2,22 @@
 # the survivors finish the work, and the books still balance.
 . tests/lib.sh
 start_target
-R="$TMP/r.json"
 
-# kill_one OUT ARGS...: run forkload, SIGKILL one worker after 0.5 s.
+# kill_one DESC WANT ARGS...: run forkload with a report in $R, SIGKILL one
+# worker after 0.5 s, and check that the run exits with WANT.
 kill_one() {
-	out=$1
-	shift
-	"$FL" run -q -o "$out" "$@" &
-	f=$!
+	kd=$1
+	kw=$2
+	shift 2
+	fl_start -q "$@"
 	sleep 0.5
-	w=$(pgrep -P $f | head -1)
+	w=$(pgrep -P $FPID | head -1)
 	[ -n "$w" ] && kill -9 "$w"
-	wait $f
-	return $?
+	fl_wait "$kd" "$kw"
 }
 
 stats_reset
-kill_one "$R" -n 3000 -c 10 -w 2 "$(URL /delay/5)"
-eq "kill -9 of a worker exits 3" $? 3
+kill_one "kill -9 of a worker" 3 -n 3000 -c 10 -w 2 "$(URL /delay/5)"
 eq "kill -9: one crash recorded" "$(jqr "$R" '.runs[0].crashes | length')" 1
 eq "kill -9: crash signal" "$(jqr "$R" '.runs[0].crashes[0].signal')" SIGKILL
 eq "kill -9: worker exit" "$(jq -c '[.runs[0].workers[].exit | select(.status == "signaled") | .signal]' "$R")" '[9]'
@@ -37,23 +35,23 @@ check "kill -9: report matches the schema" schema_ok "$R"
 eq "kill -9: verdict names the crash" \
     "$(jqr "$R" '[.verdict.reasons[] | select(test("SIGKILL"))] | length')" 1
 
-kill_one "$R" -n 3000 -c 10 -w 2 --allow-crashes 1 "$(URL /delay/5)"
-eq "kill -9 with --allow-crashes 1 exits 0" $? 0
+kill_one "kill -9 with --allow-crashes 1" 0 \
+    -n 3000 -c 10 -w 2 --allow-crashes 1 "$(URL /delay/5)"
+eq "kill -9 with --allow-crashes 1: the crash is recorded" \
+    "$(jqr "$R" '.runs[0].crashes | length')" 1
 
 # Every worker killed: what nobody ran is not_run, and exit 3.
-"$FL" run -q -o "$R" -n 100000 -c 4 -w 2 "$(URL /delay/10)" &
-f=$!
+fl_start -q -n 100000 -c 4 -w 2 "$(URL /delay/10)"
 sleep 0.5
-for w in $(pgrep -P $f); do kill -9 "$w"; done
-wait $f
-eq "all workers killed exits 3" $? 3
+for w in $(pgrep -P $FPID); do kill -9 "$w"; done
+fl_wait "all workers killed" 3
 check "all workers killed: not_run is the rest" \
     jqe '.runs[0].requests.not_run > 0' "$R"
 eq "all workers killed: accounting identity" "$(identity "$R")" true
 eq "all workers killed: issued is -n" "$(jqr "$R" '.runs[0].requests.issued')" 100000
 
 # A crash and a failed expectation together: 3 outranks 1.
-kill_one "$R" -d 3s -c 4 -w 2 "$(URL /status/500)"
-eq "crash and failed statuses together exit 3" $? 3
+kill_one "crash and failed statuses together" 3 -d 3s -c 4 -w 2 \
+    "$(URL /status/500)"
 check "crash and failed statuses: both in the verdict" \
     jqe '[.verdict.reasons[] | select(test("status 500|SIGKILL"))] | length == 2' "$R"

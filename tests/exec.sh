@@ -2,32 +2,30 @@
 # task's index in its environment, exit statuses and signals counted by name,
 # and tasks over --timeout killed with their whole process group.
 . tests/lib.sh
-R="$TMP/r.json"
 
-"$FL" run -q -n 500 -c 4 -o "$R" --exec -- /bin/sh -c 'exit $((FORKLOAD_SEQ % 10 == 3))'
-eq "500 tasks, every tenth fails: exit 1" $? 1
+fl_run "500 tasks, every tenth fails" 1 -q -n 500 -c 4 \
+    --exec -- /bin/sh -c 'exit $((FORKLOAD_SEQ % 10 == 3))'
 eq "500 tasks: exactly 50 EXIT_1" "$(jq -c '.runs[0].errors' "$R")" '{"EXIT_1":50}'
 eq "500 tasks: 450 ok" "$(jqr "$R" '.runs[0].requests.ok')" 450
 eq "500 tasks: accounting identity" "$(identity "$R")" true
 eq "500 tasks: config.engine" "$(jqr "$R" '.config.engine')" exec
 check "500 tasks: report matches the schema" schema_ok "$R"
 
-"$FL" run -q -n 6 -c 2 -o "$R" --exec -- "$TMP/no/such/program"
-eq "missing program: exit 1, not a crash" $? 1
+fl_run "missing program (a failed task, not a crash)" 1 -q -n 6 -c 2 \
+    --exec -- "$TMP/no/such/program"
 eq "missing program: EXEC_ENOENT per task" "$(jq -c '.runs[0].errors' "$R")" '{"EXEC_ENOENT":6}'
 eq "missing program: no worker crashed" "$(jqr "$R" '.runs[0].crashes | length')" 0
 
 # No shell: a script without #! is not run through /bin/sh.
 printf 'exit 0\n' > "$TMP/noshebang"
 chmod +x "$TMP/noshebang"
-"$FL" run -q -n 2 -c 1 -o "$R" --exec -- "$TMP/noshebang"
+fl_run "no shell" 1 -q -n 2 -c 1 --exec -- "$TMP/noshebang"
 eq "no shell: a script without #! fails with EXEC_ENOEXEC" \
     "$(jq -c '.runs[0].errors' "$R")" '{"EXEC_ENOEXEC":2}'
 
 # The environment of each task.
-"$FL" run -q -n 20 -c 3 -o "$R" --exec -- /bin/sh -c \
+fl_run "environment" 0 -q -n 20 -c 3 --exec -- /bin/sh -c \
     'echo "$FORKLOAD_SEQ $FORKLOAD_WORKER $FORKLOAD_RUN_ID" >> "$0"' "$TMP/env.log"
-eq "environment: exit 0" $? 0
 eq "environment: FORKLOAD_SEQ covers 0..19 once each" \
     "$(cut -d' ' -f1 "$TMP/env.log" | sort -n | tr '\n' ' ')" \
     "$(seq 0 19 | tr '\n' ' ')"
@@ -38,14 +36,14 @@ eq "environment: FORKLOAD_WORKER names report workers" \
     "$(jq -r '[.runs[0].workers[].id | tostring] | join(" ")' "$R") "
 
 # A signal that ends a task is counted by name.
-"$FL" run -q -n 3 -c 1 -o "$R" --exec -- /bin/sh -c 'kill -SEGV $$'
+fl_run "task killed by SIGSEGV" 1 -q -n 3 -c 1 --exec -- /bin/sh -c 'kill -SEGV $$'
 eq "task killed by SIGSEGV: SIGNAL_SEGV" "$(jq -c '.runs[0].errors' "$R")" '{"SIGNAL_SEGV":3}'
 
 # --timeout kills the task's whole process group.
 mark="31.$$"
 t0=$(ms)
-"$FL" run -q -n 3 -c 3 --timeout 300ms -o "$R" --exec -- /bin/sh -c "sleep $mark & sleep $mark"
-eq "--timeout: exit 1" $? 1
+fl_run "--timeout" 1 -q -n 3 -c 3 --timeout 300ms \
+    --exec -- /bin/sh -c "sleep $mark & sleep $mark"
 eq "--timeout: TIMEOUT per task" "$(jq -c '.runs[0].errors' "$R")" '{"TIMEOUT":3}'
 check "--timeout: the run did not wait for the tasks" [ $(($(ms) - t0)) -lt 10000 ]
 sleep 0.2
@@ -53,40 +51,38 @@ eq "--timeout: no grandchild left" "$(pgrep -f "sleep $mark" | wc -l)" 0
 
 # --task-output keeps the output of failed tasks only.
 mkdir "$TMP/out"
-"$FL" run -q -n 6 -c 2 --task-output "$TMP/out" -o "$R" --exec -- /bin/sh -c \
+fl_run "--task-output" 1 -q -n 6 -c 2 --task-output "$TMP/out" --exec -- /bin/sh -c \
     'echo "out-$FORKLOAD_SEQ"; echo "err-$FORKLOAD_SEQ" >&2; exit $((FORKLOAD_SEQ % 2))'
 eq "--task-output: files of failed tasks only" "$(ls "$TMP/out" | sort | tr '\n' ' ')" \
     "task-1.log task-3.log task-5.log "
 eq "--task-output: stdout and stderr kept" "$(cat "$TMP/out/task-3.log" | tr '\n' ' ')" "out-3 err-3 "
 
 mkdir "$TMP/sweep"
-"$FL" run -q -n 2 --sweep 1,2 --task-output "$TMP/sweep" --exec -- /bin/sh -c 'exit 1'
+fl_run "--task-output with --sweep" 1 -q -n 2 --sweep 1,2 \
+    --task-output "$TMP/sweep" --exec -- /bin/sh -c 'exit 1'
 eq "--task-output with --sweep: one file per level and task" \
     "$(ls "$TMP/sweep" | sort | tr '\n' ' ')" \
     "c1-task-0.log c1-task-1.log c2-task-0.log c2-task-1.log "
 eq "exec run: no timeout unless given" "$(jqr "$R" '.config.timeout_us')" null
 eq "exec run: tool.libcurl is null" "$(jqr "$R" '.tool.libcurl')" null
 
-# Bad input around --exec.
-"$FL" run -q -n 2 http://127.0.0.1:1/ --exec -- /bin/true 2> "$TMP/err"
-eq "a word before -- with --exec: exit 2" $? 2
-"$FL" run -q -n 2 --exec /bin/true 2> "$TMP/err"
-eq "--exec without --: exit 2" $? 2
-"$FL" run -q -n 2 --exec -- 2> "$TMP/err"
-eq "--exec with no command: exit 2" $? 2
-"$FL" run -q -n 2 --task-output "$TMP/nodir" --exec -- /bin/true 2> "$TMP/err"
-eq "--task-output into a missing directory: exit 2" $? 2
-"$FL" run -q -n 2 --task-output "$TMP/out" http://127.0.0.1:1/ 2> "$TMP/err"
-eq "--task-output without --exec: exit 2" $? 2
+# Bad input around --exec: exit 2, and no report.
+fl_run "a word before -- with --exec" 2 -q -n 2 http://127.0.0.1:1/ \
+    --exec -- /bin/true
+fl_run "--exec without --" 2 -q -n 2 --exec /bin/true
+fl_run "--exec with no command" 2 -q -n 2 --exec --
+fl_run "--task-output into a missing directory" 2 -q -n 2 \
+    --task-output "$TMP/nodir" --exec -- /bin/true
+fl_run "--task-output without --exec" 2 -q -n 2 --task-output "$TMP/out" \
+    http://127.0.0.1:1/
 
 # The parent dies: workers and their task children go within a second.
 kill_parent "parent killed in an exec run" 2 4 -n 100 -c 4 -w 2 --exec -- sleep "$mark"
 
 # A task's background child goes when the task ends.
 mkdir -p "$TMP/bg"
-"$FL" run -q -n 4 -c 2 -o "$R" --exec -- /bin/sh -c \
+fl_run "background children" 0 -q -n 4 -c 2 --exec -- /bin/sh -c \
     'sleep 30 & echo $! > "$0/$FORKLOAD_SEQ"' "$TMP/bg"
-eq "background children: exit 0" $? 0
 left=""
 for f in "$TMP"/bg/*; do
 	p=$(cat "$f")

@@ -2,12 +2,10 @@
 # own count, statuses, errors, sweeps, bodies, redaction and output modes.
 . tests/lib.sh
 start_target
-R="$TMP/r.json"
 
 # 20,000 requests at -c 50: the server counted exactly what we report.
 stats_reset
-"$FL" run -q -n 20000 -c 50 -o "$R" "$(URL /)"
-eq "20000 at -c 50 exits 0" $? 0
+fl_run "20000 at -c 50" 0 -q -n 20000 -c 50 "$(URL /)"
 eq "20000 at -c 50: ok + failed is the server's count" \
     "$(jqr "$R" '.runs[0].requests | .ok + .failed')" "$(stats_total)"
 eq "20000 at -c 50: all 20000 ok" "$(jqr "$R" '.runs[0].requests.ok')" 20000
@@ -23,52 +21,49 @@ eq "20000 at -c 50: percentiles are ordered" "$(jqr "$R" '.runs[0].latency_us |
 
 # -n is met exactly, never overshot, with uneven shares.
 stats_reset
-"$FL" run -q -n 1001 -c 7 -w 3 -o "$R" "$(URL /)"
+fl_run "-n 1001 -c 7 -w 3" 0 -q -n 1001 -c 7 -w 3 "$(URL /)"
 eq "-n 1001 -c 7 -w 3: server saw exactly 1001" "$(stats_total)" 1001
 eq "-n 1001 -c 7 -w 3: three workers" "$(jqr "$R" '.runs[0].workers | length')" 3
 
 # The seed: a sweep over 1, 5 and 10, 100 requests each.
-"$FL" run -q -n 100 --sweep 1,5,10 --expect-status 200 -o "$R" "$(URL /)"
-eq "sweep exits 0" $? 0
+fl_run "sweep" 0 -q -n 100 --sweep 1,5,10 --expect-status 200 "$(URL /)"
 eq "sweep: one run per level" "$(jq -c '[.runs[].concurrency]' "$R")" '[1,5,10]'
 eq "sweep: 100 ok in each run" "$(jq -c '[.runs[].requests.ok]' "$R")" '[100,100,100]'
 check "sweep: report matches the schema" schema_ok "$R"
 
 # A status outside --expect-status fails the run with exit 1.
-"$FL" run -q -n 30 -c 3 -o "$R" "$(URL /status/500)"
-eq "/status/500 exits 1" $? 1
+fl_run "/status/500" 1 -q -n 30 -c 3 "$(URL /status/500)"
 eq "/status/500: status_codes" "$(jq -c '.runs[0].status_codes' "$R")" '{"500":30}'
 eq "/status/500: all failed" "$(jqr "$R" '.runs[0].requests.failed')" 30
 eq "/status/500: verdict failed" "$(jqr "$R" '.verdict.passed')" false
-"$FL" run -q -n 30 -c 3 --expect-status 5xx "$(URL /status/500)"
-eq "/status/500 with --expect-status 5xx exits 0" $? 0
+fl_run "/status/500 with --expect-status 5xx" 0 -q -n 30 -c 3 \
+    --expect-status 5xx "$(URL /status/500)"
 
 # Round robin over two URLs, and --max-errors as a percentage.
-"$FL" run -q -n 40 -c 4 --max-errors 50% -o "$R" "$(URL /)" "$(URL /status/503)"
-eq "two URLs at --max-errors 50% exit 0" $? 0
+fl_run "two URLs at --max-errors 50%" 0 -q -n 40 -c 4 --max-errors 50% \
+    "$(URL /)" "$(URL /status/503)"
 eq "two URLs: round robin" "$(jq -c '.runs[0].status_codes' "$R")" '{"200":20,"503":20}'
-"$FL" run -q -n 40 -c 4 --max-errors 49% "$(URL /)" "$(URL /status/503)"
-eq "two URLs at --max-errors 49% exit 1" $? 1
-"$FL" run -q -n 40 -c 4 --max-errors 20 "$(URL /)" "$(URL /status/503)"
-eq "two URLs at --max-errors 20 exit 0" $? 0
+fl_run "two URLs at --max-errors 49%" 1 -q -n 40 -c 4 --max-errors 49% \
+    "$(URL /)" "$(URL /status/503)"
+fl_run "two URLs at --max-errors 20" 0 -q -n 40 -c 4 --max-errors 20 \
+    "$(URL /)" "$(URL /status/503)"
 
 # Transport errors are named after curl's codes.
 port=$(free_port)
-"$FL" run -q -n 10 -c 2 -o "$R" "http://127.0.0.1:$port/"
-eq "refused port exits 1" $? 1
+fl_run "refused port" 1 -q -n 10 -c 2 "http://127.0.0.1:$port/"
 eq "refused port: errors.COULDNT_CONNECT" "$(jqr "$R" '.runs[0].errors.COULDNT_CONNECT')" 10
 check "refused port: report matches the schema" schema_ok "$R"
-"$FL" run -q -n 4 -c 2 -o "$R" "$(URL /drop)"
+fl_run "/drop" 1 -q -n 4 -c 2 "$(URL /drop)"
 eq "/drop: errors.GOT_NOTHING" "$(jqr "$R" '.runs[0].errors.GOT_NOTHING')" 4
-"$FL" run -q -n 2 -c 2 --timeout 200ms -o "$R" "$(URL /delay/3000)"
+fl_run "--timeout 200ms" 1 -q -n 2 -c 2 --timeout 200ms "$(URL /delay/3000)"
 eq "--timeout 200ms: errors.OPERATION_TIMEDOUT" \
     "$(jqr "$R" '.runs[0].errors.OPERATION_TIMEDOUT')" 2
 
 # Bodies, methods and headers reach the server; secrets stay out of the report.
 stats_reset
-"$FL" run -q -n 5 -c 1 --data hello-forkload -H 'Authorization: Bearer s3cr3t' \
-    -H 'Cookie: id=c00k1e' -H 'X-Trace: visible' -o "$R" "$(URL /echo)"
-eq "--data: exits 0" $? 0
+fl_run "--data" 0 -q -n 5 -c 1 --data hello-forkload \
+    -H 'Authorization: Bearer s3cr3t' -H 'Cookie: id=c00k1e' \
+    -H 'X-Trace: visible' "$(URL /echo)"
 eq "--data: method becomes POST" "$(jqr "$R" '.config.method')" POST
 eq "--data: the server echoed 5 bodies" \
     "$(curl -sf "$(URL /stats)" | jq '.by_route["/echo"]')" 5
@@ -79,38 +74,41 @@ eq "headers: Authorization redacted" \
 check "headers: no secret anywhere in the report" \
     sh -c "! grep -qE 's3cr3t|c00k1e' '$R'"
 printf 'from-a-file' > "$TMP/body"
-"$FL" run -q -n 2 -c 1 -m PUT --data-file "$TMP/body" -o "$R" "$(URL /echo)"
+fl_run "--data-file with -m PUT" 0 -q -n 2 -c 1 -m PUT --data-file "$TMP/body" \
+    "$(URL /echo)"
 eq "--data-file with -m PUT: method kept" "$(jqr "$R" '.config.method')" PUT
 eq "--data-file: body_bytes" "$(jqr "$R" '.config.body_bytes')" 11
 
-# --json: stdout is the report alone, the summary goes to stderr.
+# --json: stdout is the report alone, the summary goes to stderr. The
+# redirections truncate both files, so nothing of an earlier run is read.
 "$FL" run -n 10 -c 2 --json "$(URL /)" > "$TMP/stdout" 2> "$TMP/stderr"
+eq "--json exits 0" $? 0
 eq "--json: stdout parses as the report" "$(jqr "$TMP/stdout" '.schema')" forkload-report/1
 check "--json: summary on stderr" grep -q '^Verdict: PASSED' "$TMP/stderr"
 "$FL" run -n 10 -c 2 -q "$(URL /)" > "$TMP/stdout" 2> "$TMP/stderr"
+eq "-q exits 0" $? 0
 check "-q: prints nothing" sh -c "[ ! -s '$TMP/stdout' ] && [ ! -s '$TMP/stderr' ]"
 
 # A duration run: it stops by itself and keeps the books exact.
 stats_reset
-"$FL" run -q -d 1s -c 4 -o "$R" "$(URL /delay/20)"
-eq "-d 1s exits 0" $? 0
+fl_run "-d 1s" 0 -q -d 1s -c 4 "$(URL /delay/20)"
 check "-d 1s: ran at least a second" [ "$(jqr "$R" '.runs[0].duration_us')" -ge 1000000 ]
 eq "-d 1s: nothing lost" "$(jqr "$R" '.runs[0].requests | .lost + .not_run')" 0
 eq "-d 1s: ok is the server's count" "$(jqr "$R" '.runs[0].requests.ok')" "$(stats_total)"
 eq "-d 1s: config.requests is null" "$(jqr "$R" '.config.requests')" null
-"$FL" run -q -n 3 -d 30s -c 1 -o "$R" "$(URL /)"
+fl_run "-n 3 -d 30s" 0 -q -n 3 -d 30s -c 1 "$(URL /)"
 eq "-n 3 -d 30s: the count comes first" "$(jqr "$R" '.runs[0].requests.issued')" 3
 
 # Concurrency above the soft descriptor limit: raised, and the report says so.
 stats_reset
-(ulimit -Sn 256 && "$FL" run -q -n 1000 -c 500 -w 1 -o "$R" "$(URL /)")
-eq "-c 500 over a soft limit of 256: exit 0" $? 0
+(ulimit -Sn 256 && fl_run "-c 500 over a soft limit of 256" 0 \
+    -q -n 1000 -c 500 -w 1 "$(URL /)")
 eq "-c 500 over a soft limit of 256: limit raised and reported" \
     "$(jq -c '.limits.nofile | [.raised_from, .soft >= 500]' "$R")" '[256,true]'
 eq "-c 500: the server saw every request" "$(stats_total)" 1000
 
 # Default workers: one per CPU, but at most 128 connections in each.
-"$FL" run -q -n 600 -c 300 -o "$R" "$(URL /)"
+fl_run "-c 300" 0 -q -n 600 -c 300 "$(URL /)"
 ncpu=$(nproc)
 want=$(( ncpu < 300 ? ncpu : 300 ))
 [ $want -lt 3 ] && want=3
@@ -118,17 +116,20 @@ eq "-c 300: workers = max(min(c, CPUs), ceil(c / 128))" \
     "$(jqr "$R" '.runs[0].workers | length')" "$want"
 
 # Workers short of memory: curl fails with OUT_OF_MEMORY, or a worker
-# dies, but every run ends and every request is accounted for.
+# dies. Which one a limit gives depends on the machine, but every run ends,
+# every request is accounted for, and the exit code is the one that the
+# report's own books call for.
 if [ "$SANITIZED" -eq 0 ]; then
 	for lim in 20M 21M 22M 23M; do
-		timeout 60 "$FL" run -q -n 2000 -c 100 -w 2 \
-		    --worker-rlimit-as "$lim" --allow-crashes 2 -o "$R" \
-		    "$(URL /)" 2> /dev/null
-		rc=$?
-		check "--worker-rlimit-as $lim: the run ends" [ $rc -ne 124 ]
+		fl_run_verdict "--worker-rlimit-as $lim" -q \
+		    -n 2000 -c 100 -w 2 --worker-rlimit-as "$lim" \
+		    --allow-crashes 2 "$(URL /)"
 		eq "--worker-rlimit-as $lim: accounting identity" \
 		    "$(identity "$R")" true
 	done
+else
+	skip "--worker-rlimit-as" \
+	    "sanitized build cannot run under an address-space limit"
 fi
 
 # -o into something that is not a regular file: written in place, never
@@ -137,13 +138,18 @@ mkfifo "$TMP/fifo"
 cat "$TMP/fifo" > "$TMP/fifo.out" &
 c=$!
 "$FL" run -q -n 5 -o "$TMP/fifo" "$(URL /)"
-eq "-o FIFO: exit 0" $? 0
+eq "-o FIFO exits 0" $? 0
 wait $c
 eq "-o FIFO: the report came through it" "$(jqr "$TMP/fifo.out" .schema)" \
     forkload-report/1
 check "-o FIFO: still a FIFO" [ -p "$TMP/fifo" ]
-eq "-o /dev/stdout: the report on stdout" \
-    "$("$FL" run -q -n 5 -o /dev/stdout "$(URL /)" | jq -r .schema)" \
+# Through a pipe. Were stdout a regular file, forkload would stat() it
+# through the /dev/stdout symlink, take it for a regular file, and rename a
+# temporary file over the symlink /dev/stdout itself.
+{ "$FL" run -q -n 5 -o /dev/stdout "$(URL /)"; echo $? > "$TMP/rc"; } |
+    cat > "$TMP/stdout"
+eq "-o /dev/stdout exits 0" "$(cat "$TMP/rc")" 0
+eq "-o /dev/stdout: the report on stdout" "$(jqr "$TMP/stdout" .schema)" \
     forkload-report/1
 if [ -c /dev/full ]; then
 	"$FL" run -q -n 5 -o /dev/full "$(URL /)" 2> "$TMP/err"
@@ -155,4 +161,6 @@ if [ -c /dev/full ]; then
 	kill -INT $f
 	wait $f
 	eq "-o /dev/full, interrupted: 130 outranks 4" $? 130
+else
+	skip "-o /dev/full" "no /dev/full on this machine"
 fi

@@ -1,25 +1,33 @@
 #!/bin/sh
 # Run the whole suite against one build directory: the cmocka unit tests
-# (TAP output), the style check and the integration scripts. Every check
-# prints one "ok - ..." or "not ok - ..." line; the last line counts them.
+# (TAP output), the style check and the integration scripts
+# (tests/integration.sh). Every check prints one "ok - ..." or
+# "not ok - ..." line, a skipped one "ok - ... # SKIP why"; the last line
+# counts them all, and the exit status is 1 when anything failed.
 set -u
 cd "$(dirname "$0")/.."
 B=${1:-build}
 export B
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+out="$tmp/out"
+# Every line printed, for the count at the end.
+all="$tmp/all"
 
 unit() {
 	t=$1
 	CMOCKA_MESSAGE_OUTPUT=TAP "$B/tests/$t" > "$out" 2>&1
 	rc=$?
-	grep -E '^(not )?ok ' "$out" | sed "s/^\(\(not \)\?ok\) [0-9]* */\1 - $t: /"
-	if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$out"; then
-		sed 's/^/# /' "$out" | tail -20
-		echo "not ok - $t exited with status $rc"
-	elif grep -q '^not ok ' "$out"; then
-		grep -v -E '^(not )?ok ' "$out" | sed 's/^/# /' | tail -40
-	fi
+	{
+		grep -E '^(not )?ok ' "$out" |
+		    sed "s/^\(\(not \)\?ok\) [0-9]* */\1 - $t: /"
+		if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$out"; then
+			sed 's/^/# /' "$out" | tail -20
+			echo "not ok - $t exited with status $rc"
+		elif grep -q '^not ok ' "$out"; then
+			grep -v -E '^(not )?ok ' "$out" | sed 's/^/# /' | tail -40
+		fi
+	} | tee -a "$all"
 }
 
 for t in test_config test_frame test_hist test_parent test_shm test_units test_status test_report; do
@@ -30,10 +38,6 @@ if top_srcdir=. tests/style.sh > "$out" 2>&1; then
 else
 	sed 's/^/# /' "$out" | head -20
 	echo "not ok - style: KNF mechanical rules"
-fi
-for s in badinput http crash signals nginx exec plugin chaos; do
-	sh "tests/$s.sh"
-done | tee "$out"
-p=$(grep -c '^ok ' "$out" || true)
-f=$(grep -c '^not ok ' "$out" || true)
-echo "# integration: $p passed, $f failed"
+fi | tee -a "$all"
+sh tests/integration.sh "$B" | tee -a "$all"
+sh tests/tally.sh "# $B: " < "$all"

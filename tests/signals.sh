@@ -2,17 +2,13 @@
 # exit 130; a parent killed outright takes every worker with it.
 . tests/lib.sh
 start_target
-R="$TMP/r.json"
 
 for sig in INT TERM; do
-	rm -f "$R"
-	"$FL" run -q -d 20s -c 8 -o "$R" "$(URL /delay/20)" &
-	f=$!
+	fl_start -q -d 20s -c 8 "$(URL /delay/20)"
 	sleep 0.7
-	ws=$(pgrep -P $f)
-	kill -$sig $f
-	wait $f
-	eq "SIG$sig exits 130" $? 130
+	ws=$(pgrep -P $FPID)
+	kill -$sig $FPID
+	fl_wait "SIG$sig" 130
 	eq "SIG$sig: report says interrupted" "$(jqr "$R" '.interrupted')" true
 	check "SIG$sig: partial report matches the schema" schema_ok "$R"
 	eq "SIG$sig: accounting identity" "$(identity "$R")" true
@@ -23,12 +19,10 @@ for sig in INT TERM; do
 done
 
 # SIGINT during a sweep stops the sweep too.
-"$FL" run -q -n 100000 --sweep 2,4 -o "$R" "$(URL /delay/20)" &
-f=$!
+fl_start -q -n 100000 --sweep 2,4 "$(URL /delay/20)"
 sleep 0.5
-kill -INT $f
-wait $f
-eq "SIGINT in a sweep exits 130" $? 130
+kill -INT $FPID
+fl_wait "SIGINT in a sweep" 130
 eq "SIGINT in a sweep: later levels not run" "$(jqr "$R" '.runs | length')" 1
 
 # The parent dies without a word: its workers follow within a second.
