@@ -169,6 +169,7 @@ int		 config_set_method(struct config *, const char *,
 		    const char **);
 int		 config_set_data_file(struct config *, const char *,
 		    const char **);
+char		*config_output_target(const char *);
 int		 config_check_output(const char *, const char **);
 int		 config_check_dir(const char *, const char **);
 int		 config_redacted(const char *);

@@ -230,38 +230,58 @@ config_check_dir(const char *dir, const char **errstr)
 }
 
 /*
- * Check that a report can be written at path: its directory exists and is
- * writable. Creates nothing. Returns 0 or -1.
+ * Return the regular file that a report for -o path replaces atomically,
+ * which the caller frees: path itself when it is a regular file or does
+ * not exist, the file a link names when it names one. Returns NULL when
+ * the report must be written in place: into a FIFO or device, or through
+ * a link to anything else. A link itself is never replaced.
+ */
+char *
+config_output_target(const char *path)
+{
+	struct stat	 sb;
+	char		*real;
+
+	if (lstat(path, &sb) == -1 || S_ISREG(sb.st_mode))
+		return (xstrdup(path));
+	if (!S_ISLNK(sb.st_mode) || (real = realpath(path, NULL)) == NULL)
+		return (NULL);
+	if (stat(real, &sb) == 0 && S_ISREG(sb.st_mode))
+		return (real);
+	free(real);
+	return (NULL);
+}
+
+/*
+ * Check that a report can be written at path: the directory of the file
+ * it replaces exists and is writable, or what it is written into in place
+ * is writable. Creates nothing. Returns 0 or -1.
  */
 int
 config_check_output(const char *path, const char **errstr)
 {
 	struct stat	 sb;
-	char		*copy, *dir;
-	int		 rv = 0;
+	char		*target, *dir;
+	int		 rv;
 
 	if (*path == '\0') {
 		*errstr = "empty file name";
 		return (-1);
 	}
-	if (stat(path, &sb) == 0) {
-		if (S_ISDIR(sb.st_mode)) {
-			*errstr = "is a directory";
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		*errstr = "is a directory";
+		return (-1);
+	}
+	if ((target = config_output_target(path)) == NULL) {
+		if (access(path, W_OK) == -1) {
+			*errstr = "not writable";
 			return (-1);
 		}
-		/* A FIFO or device is written in place, not renamed over. */
-		if (!S_ISREG(sb.st_mode)) {
-			if (access(path, W_OK) == -1) {
-				*errstr = "not writable";
-				return (-1);
-			}
-			return (0);
-		}
+		return (0);
 	}
-	copy = xstrdup(path);
-	dir = dirname(copy);
+	dir = dirname(target);
 	rv = config_check_dir(dir, errstr);
-	free(copy);
+	free(target);
 	return (rv);
 }
 

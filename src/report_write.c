@@ -35,16 +35,17 @@ report_write_all(int fd, const char *text)
 }
 
 /*
- * Write the report into something that exists and is not a regular file,
- * such as /dev/stdout or a FIFO: in place, since a rename() over it would
- * replace the device with a file.
+ * Write the report into something that is not a regular file, such as a
+ * FIFO or a device, or through a link that names no regular file: in
+ * place, since a rename() over it would replace the device or the link.
  */
 static int
 report_write_special(const char *text, const char *path)
 {
 	int	 fd, saved;
 
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1)
 		return (-1);
 	if (report_write_all(fd, text) == -1) {
 		saved = errno;
@@ -56,26 +57,16 @@ report_write_special(const char *text, const char *path)
 }
 
 /*
- * Write the report to path through a temporary file in the same directory
- * and rename(), so a reader never sees half a report. Returns 0, or -1
- * with errno set.
+ * Write text to the regular file path (or where a new one would be)
+ * through a temporary file in the same directory and rename(), so that
+ * a reader never sees half of it. Returns 0, or -1 with errno set.
  */
-int
-report_write(const struct report *rep, const char *path)
+static int
+report_write_file(const char *text, const char *path)
 {
-	struct stat	 sb;
-	char		*text, *tmp, *copy, *base;
-	int		 fd, saved, rv;
+	char	*tmp, *copy, *base;
+	int	 fd, saved;
 
-	if ((text = report_dump(rep)) == NULL)
-		return (-1);
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		rv = report_write_special(text, path);
-		saved = errno;
-		free(text);
-		errno = saved;
-		return (rv);
-	}
 	/* dirname() and basename() may write: give each its own copy. */
 	copy = xstrdup(path);
 	base = xstrdup(path);
@@ -84,7 +75,6 @@ report_write(const struct report *rep, const char *path)
 	free(base);
 	if ((fd = mkstemp(tmp)) == -1) {
 		saved = errno;
-		free(text);
 		free(tmp);
 		errno = saved;
 		return (-1);
@@ -99,7 +89,6 @@ report_write(const struct report *rep, const char *path)
 	fd = -1;
 	if (rename(tmp, path) == -1)
 		goto fail;
-	free(text);
 	free(tmp);
 	return (0);
 fail:
@@ -108,10 +97,38 @@ fail:
 	if (fd != -1)
 		(void)close(fd);
 	(void)unlink(tmp);
-	free(text);
 	free(tmp);
 	errno = saved;
 	return (-1);
+}
+
+/*
+ * Write the report to path through a temporary file in the same directory
+ * and rename(), so a reader never sees half a report. Returns 0, or -1
+ * with errno set.
+ */
+int
+report_write(const struct report *rep, const char *path)
+{
+	char	*text, *real;
+	int	 rv, saved;
+
+	if ((text = report_dump(rep)) == NULL)
+		return (-1);
+	/*
+	 * A link is written through, never replaced: the rename goes over
+	 * the regular file it names. Else, as root, -o /dev/stdout with
+	 * stdout on a file would replace /dev/stdout itself.
+	 */
+	if ((real = config_output_target(path)) != NULL)
+		rv = report_write_file(text, real);
+	else
+		rv = report_write_special(text, path);
+	saved = errno;
+	free(real);
+	free(text);
+	errno = saved;
+	return (rv);
 }
 
 /*

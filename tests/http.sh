@@ -143,14 +143,32 @@ wait $c
 eq "-o FIFO: the report came through it" "$(jqr "$TMP/fifo.out" .schema)" \
     forkload-report/1
 check "-o FIFO: still a FIFO" [ -p "$TMP/fifo" ]
-# Through a pipe. Were stdout a regular file, forkload would stat() it
-# through the /dev/stdout symlink, take it for a regular file, and rename a
-# temporary file over the symlink /dev/stdout itself.
+# Through a pipe, as /dev/stdout is most often used.
 { "$FL" run -q -n 5 -o /dev/stdout "$(URL /)"; echo $? > "$TMP/rc"; } |
     cat > "$TMP/stdout"
 eq "-o /dev/stdout exits 0" "$(cat "$TMP/rc")" 0
 eq "-o /dev/stdout: the report on stdout" "$(jqr "$TMP/stdout" .schema)" \
     forkload-report/1
+# A link to a regular file, as /dev/stdout is with stdout on a file: the
+# file gets the report, atomically, and the link stays a link. (A link of
+# our own: a regression would replace the link, and /dev/stdout is not
+# ours to risk.) A link to a FIFO is written through in place.
+echo old > "$TMP/target.json"
+ln -s "$TMP/target.json" "$TMP/link.json"
+"$FL" run -q -n 5 -o "$TMP/link.json" "$(URL /)"
+eq "-o a link to a file exits 0" $? 0
+check "-o a link to a file: still a link" [ -L "$TMP/link.json" ]
+eq "-o a link to a file: the file has the report" \
+    "$(jqr "$TMP/target.json" .schema)" forkload-report/1
+ln -s "$TMP/fifo" "$TMP/fifolink"
+cat "$TMP/fifo" > "$TMP/fifo.out" &
+c=$!
+"$FL" run -q -n 5 -o "$TMP/fifolink" "$(URL /)"
+eq "-o a link to a FIFO exits 0" $? 0
+wait $c
+eq "-o a link to a FIFO: the report came through it" \
+    "$(jqr "$TMP/fifo.out" .schema)" forkload-report/1
+check "-o a link to a FIFO: still a link" [ -L "$TMP/fifolink" ]
 if [ -c /dev/full ]; then
 	"$FL" run -q -n 5 -o /dev/full "$(URL /)" 2> "$TMP/err"
 	eq "-o /dev/full: the report cannot be written: exit 4" $? 4
