@@ -194,13 +194,13 @@ target_listen_socket(const char *listen_addr, int *fdp, unsigned int *portp,
 		*portp = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	freeaddrinfo(res);
 	*fdp = fd;
-	return 0;
+	return (0);
 
 bad:
 	(void)snprintf(target_errbuf, sizeof(target_errbuf),
 	    "bad listen address: %s", listen_addr);
 	*errstr = target_errbuf;
-	return -1;
+	return (-1);
 
 fail:
 	saved = errno;
@@ -210,7 +210,7 @@ fail:
 	(void)snprintf(target_errbuf, sizeof(target_errbuf),
 	    "cannot listen on %s: %s", listen_addr, strerror(saved));
 	*errstr = target_errbuf;
-	return -1;
+	return (-1);
 }
 
 /* Parse a decimal number of digits only; return 0 or -1. */
@@ -221,12 +221,12 @@ target_number(const char *s, long long min, long long max, long long *np)
 	const char	*p;
 
 	if (*s == '\0')
-		return -1;
+		return (-1);
 	for (p = s; *p != '\0'; p++)
 		if (!isdigit((unsigned char)*p))
-			return -1;
+			return (-1);
 	*np = strtonum(s, min, max, &errstr);
-	return errstr == NULL ? 0 : -1;
+	return (errstr == NULL ? 0 : -1);
 }
 
 /*
@@ -249,24 +249,24 @@ target_route(const char *url, const char **argp)
 
 	*argp = NULL;
 	if (strcmp(url, "/") == 0)
-		return ROUTE_ROOT;
+		return (ROUTE_ROOT);
 	if (strcmp(url, "/drop") == 0)
-		return ROUTE_DROP;
+		return (ROUTE_DROP);
 	if (strcmp(url, "/echo") == 0)
-		return ROUTE_ECHO;
+		return (ROUTE_ECHO);
 	if (strcmp(url, "/stats") == 0)
-		return ROUTE_STATS;
+		return (ROUTE_STATS);
 	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
 		if (strncmp(url, args[i].prefix, args[i].len) != 0)
 			continue;
 		if (url[args[i].len] == '\0')
-			return args[i].route;
+			return (args[i].route);
 		if (url[args[i].len] == '/') {
 			*argp = url + args[i].len + 1;
-			return args[i].route;
+			return (args[i].route);
 		}
 	}
-	return ROUTE_OTHER;
+	return (ROUTE_OTHER);
 }
 
 /* Count one request; status 0 means it got no answer. */
@@ -292,7 +292,7 @@ target_queue(struct target *t, struct MHD_Connection *c, enum route route,
 	MHD_RESULT	ret;
 
 	if (resp == NULL)
-		return MHD_NO;
+		return (MHD_NO);
 	ret = MHD_queue_response(c, status, resp);
 	if (!shared)
 		MHD_destroy_response(resp);
@@ -300,7 +300,7 @@ target_queue(struct target *t, struct MHD_Connection *c, enum route route,
 		target_count(t, route, status);
 	else
 		target_count(t, route, 0);	/* closed without an answer */
-	return ret;
+	return (ret);
 }
 
 /* Answer with a short constant text body. */
@@ -313,10 +313,10 @@ target_text(struct target *t, struct MHD_Connection *c, enum route route,
 	resp = MHD_create_response_from_buffer(strlen(text), (void *)text,
 	    MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL)
-		return MHD_NO;
+		return (MHD_NO);
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "text/plain");
-	return target_queue(t, c, route, status, resp, 0);
+	return (target_queue(t, c, route, status, resp, 0));
 }
 
 /* /status/N: answer with status N and a body naming it. */
@@ -329,7 +329,7 @@ target_status(struct target *t, struct MHD_Connection *c, const char *arg)
 	int			 len;
 
 	if (arg == NULL || target_number(arg, 100, 599, &n) == -1)
-		return target_text(t, c, ROUTE_STATUS, 400, "bad status\n");
+		return (target_text(t, c, ROUTE_STATUS, 400, "bad status\n"));
 	/* These statuses never carry a body. */
 	if (n < 200 || n == 204 || n == 304)
 		len = 0;
@@ -340,11 +340,11 @@ target_status(struct target *t, struct MHD_Connection *c, const char *arg)
 	resp = MHD_create_response_from_buffer(len, body,
 	    MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
-		return MHD_NO;
+		return (MHD_NO);
 	if (len > 0)
 		(void)MHD_add_response_header(resp,
 		    MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
-	return target_queue(t, c, ROUTE_STATUS, (unsigned int)n, resp, 0);
+	return (target_queue(t, c, ROUTE_STATUS, (unsigned int)n, resp, 0));
 }
 
 /*
@@ -360,7 +360,7 @@ target_delay(struct target *t, struct MHD_Connection *c, const char *arg)
 	int		 stopping, rc;
 
 	if (arg == NULL || target_number(arg, 0, TARGET_DELAY_MAX, &ms) == -1)
-		return target_text(t, c, ROUTE_DELAY, 400, "bad delay\n");
+		return (target_text(t, c, ROUTE_DELAY, 400, "bad delay\n"));
 	if (ms > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_sec += ms / 1000;
@@ -376,9 +376,9 @@ target_delay(struct target *t, struct MHD_Connection *c, const char *arg)
 		stopping = t->stopping;
 		pthread_mutex_unlock(&t->lock);
 		if (stopping)
-			return MHD_NO;
+			return (MHD_NO);
 	}
-	return target_queue(t, c, ROUTE_DELAY, 200, t->ok, 1);
+	return (target_queue(t, c, ROUTE_DELAY, 200, t->ok, 1));
 }
 
 /* Fill the body of /bytes/N; MHD asks for no more than the total size. */
@@ -388,7 +388,7 @@ target_bytes_read(void *cls, uint64_t pos, char *buf, size_t max)
 	uint64_t	total = (uint64_t)(uintptr_t)cls;
 
 	if (pos >= total)
-		return MHD_CONTENT_READER_END_OF_STREAM;
+		return (MHD_CONTENT_READER_END_OF_STREAM);
 	if (max > total - pos)
 		max = total - pos;
 	memset(buf, 'x', max);
@@ -407,7 +407,7 @@ target_bytes(struct target *t, struct MHD_Connection *c, const char *arg)
 	size_t			 block;
 
 	if (arg == NULL || target_number(arg, 0, TARGET_BYTES_MAX, &n) == -1)
-		return target_text(t, c, ROUTE_BYTES, 400, "bad size\n");
+		return (target_text(t, c, ROUTE_BYTES, 400, "bad size\n"));
 	if (n == 0)
 		resp = MHD_create_response_from_buffer(0, (void *)"",
 		    MHD_RESPMEM_PERSISTENT);
@@ -417,10 +417,10 @@ target_bytes(struct target *t, struct MHD_Connection *c, const char *arg)
 		    target_bytes_read, (void *)(uintptr_t)n, NULL);
 	}
 	if (resp == NULL)
-		return MHD_NO;
+		return (MHD_NO);
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "application/octet-stream");
-	return target_queue(t, c, ROUTE_BYTES, 200, resp, 0);
+	return (target_queue(t, c, ROUTE_BYTES, 200, resp, 0));
 }
 
 /*
@@ -462,9 +462,9 @@ target_echo(struct target *t, struct MHD_Connection *c, struct echo *e)
 	const char		*type;
 
 	if (e->toobig)
-		return target_text(t, c, ROUTE_ECHO, 413, "body too large\n");
+		return (target_text(t, c, ROUTE_ECHO, 413, "body too large\n"));
 	if (e->nomem)
-		return target_text(t, c, ROUTE_ECHO, 500, "out of memory\n");
+		return (target_text(t, c, ROUTE_ECHO, 500, "out of memory\n"));
 	if (e->len == 0)
 		resp = MHD_create_response_from_buffer(0, (void *)"",
 		    MHD_RESPMEM_PERSISTENT);
@@ -475,12 +475,12 @@ target_echo(struct target *t, struct MHD_Connection *c, struct echo *e)
 			e->buf = NULL;	/* MHD frees it now */
 	}
 	if (resp == NULL)
-		return MHD_NO;
+		return (MHD_NO);
 	type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    type != NULL ? type : "application/octet-stream");
-	return target_queue(t, c, ROUTE_ECHO, 200, resp, 0);
+	return (target_queue(t, c, ROUTE_ECHO, 200, resp, 0));
 }
 
 /* Append formatted text at *off in buf; return 0, or -1 if it is full. */
@@ -494,9 +494,9 @@ target_append(char *buf, size_t size, size_t *off, const char *fmt, ...)
 	n = vsnprintf(buf + *off, size - *off, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= size - *off)
-		return -1;
+		return (-1);
 	*off += n;
-	return 0;
+	return (0);
 }
 
 /*
@@ -520,19 +520,19 @@ target_stats(struct target *t, struct MHD_Connection *c, const char *method)
 		for (i = 0; i < TARGET_STATUS_MAX; i++)
 			__atomic_store_n(&t->by_status[i], 0,
 			    __ATOMIC_RELAXED);
-		return target_queue(t, c, ROUTE_STATS, 200, t->ok, 1);
+		return (target_queue(t, c, ROUTE_STATS, 200, t->ok, 1));
 	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
 		resp = MHD_create_response_from_buffer(strlen("bad method\n"),
 		    (void *)"bad method\n", MHD_RESPMEM_PERSISTENT);
 		if (resp == NULL)
-			return MHD_NO;
+			return (MHD_NO);
 		(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
 		    "GET, HEAD, DELETE");
 		(void)MHD_add_response_header(resp,
 		    MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
-		return target_queue(t, c, ROUTE_STATS, 405, resp, 0);
+		return (target_queue(t, c, ROUTE_STATS, 405, resp, 0));
 	}
 
 	total = 0;
@@ -542,7 +542,7 @@ target_stats(struct target *t, struct MHD_Connection *c, const char *method)
 	}
 	/* 600 statuses of 20 digits each fit; the check is for safety. */
 	if ((buf = malloc(TARGET_STATS_SIZE)) == NULL)
-		return MHD_NO;
+		return (MHD_NO);
 	off = 0;
 	rc = target_append(buf, TARGET_STATS_SIZE, &off,
 	    "{\"requests\": %llu, \"by_route\": {", (unsigned long long)total);
@@ -566,17 +566,17 @@ target_stats(struct target *t, struct MHD_Connection *c, const char *method)
 		rc = target_append(buf, TARGET_STATS_SIZE, &off, "}}\n");
 	if (rc == -1) {
 		free(buf);
-		return MHD_NO;
+		return (MHD_NO);
 	}
 	resp = MHD_create_response_from_buffer(off, buf,
 	    MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		free(buf);
-		return MHD_NO;
+		return (MHD_NO);
 	}
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "application/json");
-	return target_queue(t, c, ROUTE_STATS, 200, resp, 0);
+	return (target_queue(t, c, ROUTE_STATS, 200, resp, 0));
 }
 
 /*
@@ -600,39 +600,39 @@ target_handle(void *cls, struct MHD_Connection *c, const char *url,
 		if (route == ROUTE_DROP) {
 			/* MHD_NO closes the connection with no answer. */
 			target_count(t, ROUTE_DROP, 0);
-			return MHD_NO;
+			return (MHD_NO);
 		}
 		if (route == ROUTE_ECHO) {
 			if ((e = calloc(1, sizeof(*e))) == NULL)
-				return MHD_NO;
+				return (MHD_NO);
 			*con_cls = e;
 		} else
 			*con_cls = &target_nostate;
-		return MHD_YES;
+		return (MHD_YES);
 	}
 	if (*upload_data_size > 0) {
 		if (route == ROUTE_ECHO)
 			target_echo_append(*con_cls, upload_data,
 			    *upload_data_size);
 		*upload_data_size = 0;
-		return MHD_YES;
+		return (MHD_YES);
 	}
 
 	switch (route) {
 	case ROUTE_ROOT:
-		return target_queue(t, c, route, 200, t->ok, 1);
+		return (target_queue(t, c, route, 200, t->ok, 1));
 	case ROUTE_STATUS:
-		return target_status(t, c, arg);
+		return (target_status(t, c, arg));
 	case ROUTE_DELAY:
-		return target_delay(t, c, arg);
+		return (target_delay(t, c, arg));
 	case ROUTE_BYTES:
-		return target_bytes(t, c, arg);
+		return (target_bytes(t, c, arg));
 	case ROUTE_ECHO:
-		return target_echo(t, c, *con_cls);
+		return (target_echo(t, c, *con_cls));
 	case ROUTE_STATS:
-		return target_stats(t, c, method);
+		return (target_stats(t, c, method));
 	default:
-		return target_text(t, c, ROUTE_OTHER, 404, "not found\n");
+		return (target_text(t, c, ROUTE_OTHER, 404, "not found\n"));
 	}
 }
 
@@ -671,21 +671,21 @@ target_start(const char *listen_addr, const char **errstr)
 		listen_addr = TARGET_LISTEN;
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		*errstr = "out of memory";
-		return NULL;
+		return (NULL);
 	}
 	t->ok = MHD_create_response_from_buffer(3, (void *)"ok\n",
 	    MHD_RESPMEM_PERSISTENT);
 	if (t->ok == NULL) {
 		free(t);
 		*errstr = "out of memory";
-		return NULL;
+		return (NULL);
 	}
 	(void)MHD_add_response_header(t->ok, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "text/plain");
 	if (target_listen_socket(listen_addr, &fd, &t->port, errstr) == -1) {
 		MHD_destroy_response(t->ok);
 		free(t);
-		return NULL;
+		return (NULL);
 	}
 
 	/* A monotonic clock, so that /delay ignores changes of the time. */
@@ -723,16 +723,16 @@ target_start(const char *listen_addr, const char **errstr)
 		(void)snprintf(target_errbuf, sizeof(target_errbuf),
 		    "cannot start server on %s", listen_addr);
 		*errstr = target_errbuf;
-		return NULL;
+		return (NULL);
 	}
-	return t;
+	return (t);
 }
 
 /* Return the port the target server listens on. */
 unsigned int
 target_port(const struct target *t)
 {
-	return t->port;
+	return (t->port);
 }
 
 /*
