@@ -65,6 +65,7 @@ int		 units_list(const char *, long long, long long, int **,
 		    size_t *, const char **);
 void		 units_format_duration(char *, size_t, uint64_t);
 int		 units_bytes(const char *, uint64_t, uint64_t *, const char **);
+int		 units_decimal(const char *, long long, long long, long long *);
 
 /* status.c */
 struct statusset {

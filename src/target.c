@@ -9,7 +9,6 @@
 
 #include <netinet/in.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -92,8 +91,6 @@ static char	target_errbuf[256];
 
 static int	target_listen_socket(const char *, int *, unsigned int *,
 		    const char **);
-static int	target_number(const char *, long long, long long,
-		    long long *);
 static enum route target_route(const char *, const char **);
 static void	target_count(struct target *, enum route, unsigned int);
 static MHD_RESULT target_queue(struct target *, struct MHD_Connection *,
@@ -158,7 +155,7 @@ target_listen_socket(const char *listen_addr, int *fdp, unsigned int *portp,
 	if (!bracketed && strchr(host, ':') != NULL)
 		goto bad;
 	port = colon + 1;
-	if (target_number(port, 0, 65535, &n) == -1)
+	if (units_decimal(port, 0, 65535, &n) == -1)
 		goto bad;
 
 	memset(&hints, 0, sizeof(hints));
@@ -211,22 +208,6 @@ fail:
 	    "cannot listen on %s: %s", listen_addr, strerror(saved));
 	*errstr = target_errbuf;
 	return (-1);
-}
-
-/* Parse a decimal number of digits only; return 0 or -1. */
-static int
-target_number(const char *s, long long min, long long max, long long *np)
-{
-	const char	*errstr;
-	const char	*p;
-
-	if (*s == '\0')
-		return (-1);
-	for (p = s; *p != '\0'; p++)
-		if (!isdigit((unsigned char)*p))
-			return (-1);
-	*np = strtonum(s, min, max, &errstr);
-	return (errstr == NULL ? 0 : -1);
 }
 
 /*
@@ -328,7 +309,7 @@ target_status(struct target *t, struct MHD_Connection *c, const char *arg)
 	long long		 n;
 	int			 len;
 
-	if (arg == NULL || target_number(arg, 100, 599, &n) == -1)
+	if (arg == NULL || units_decimal(arg, 100, 599, &n) == -1)
 		return (target_text(t, c, ROUTE_STATUS, 400, "bad status\n"));
 	/* These statuses never carry a body. */
 	if (n < 200 || n == 204 || n == 304)
@@ -359,7 +340,7 @@ target_delay(struct target *t, struct MHD_Connection *c, const char *arg)
 	long long	 ms;
 	int		 stopping, rc;
 
-	if (arg == NULL || target_number(arg, 0, TARGET_DELAY_MAX, &ms) == -1)
+	if (arg == NULL || units_decimal(arg, 0, TARGET_DELAY_MAX, &ms) == -1)
 		return (target_text(t, c, ROUTE_DELAY, 400, "bad delay\n"));
 	if (ms > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -406,7 +387,7 @@ target_bytes(struct target *t, struct MHD_Connection *c, const char *arg)
 	long long		 n;
 	size_t			 block;
 
-	if (arg == NULL || target_number(arg, 0, TARGET_BYTES_MAX, &n) == -1)
+	if (arg == NULL || units_decimal(arg, 0, TARGET_BYTES_MAX, &n) == -1)
 		return (target_text(t, c, ROUTE_BYTES, 400, "bad size\n"));
 	if (n == 0)
 		resp = MHD_create_response_from_buffer(0, (void *)"",
