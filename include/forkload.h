@@ -366,6 +366,10 @@ int		 report_write(const struct report *, const char *);
 void		 summary_print(FILE *, const struct report *);
 void		 summary_progress(const struct run *, uint64_t, uint64_t, int);
 
+/* listen.c */
+int		 listen_socket(const char *, int *, unsigned int *,
+		    const char **);
+
 /* target.c: the bundled target server */
 struct target;
 struct target	*target_start(const char *, const char **);

@@ -5,13 +5,8 @@
  */
 
 #include <sys/types.h>
-#include <sys/socket.h>
-
-#include <netinet/in.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -19,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -34,7 +28,6 @@
 
 #define TARGET_LISTEN		"127.0.0.1:0"
 #define TARGET_CONNECTIONS	20000
-#define TARGET_BACKLOG		4096
 #define TARGET_STACK		(256 * 1024)
 #define TARGET_STATUS_MAX	600
 #define TARGET_DELAY_MAX	600000LL	/* ms */
@@ -89,8 +82,6 @@ static char	target_nostate;
 
 static char	target_errbuf[256];
 
-static int	target_listen_socket(const char *, int *, unsigned int *,
-		    const char **);
 static enum route target_route(const char *, const char **);
 static void	target_count(struct target *, enum route, unsigned int);
 static MHD_RESULT target_queue(struct target *, struct MHD_Connection *,
@@ -116,99 +107,6 @@ static MHD_RESULT target_handle(void *, struct MHD_Connection *,
 		    size_t *, void **);
 static void	target_completed(void *, struct MHD_Connection *, void **,
 		    enum MHD_RequestTerminationCode);
-
-/*
- * Parse "ADDR:PORT" or "[ADDR6]:PORT" with numeric addresses only, and
- * return a bound, listening, non-blocking socket and its actual port.
- */
-static int
-target_listen_socket(const char *listen_addr, int *fdp, unsigned int *portp,
-    const char **errstr)
-{
-	struct addrinfo		 hints, *res;
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	char			 host[256];
-	const char		*colon, *port, *close_br, *start;
-	long long		 n;
-	size_t			 hostlen;
-	int			 bracketed, fd, on, flags, saved;
-
-	bracketed = listen_addr[0] == '[';
-	if (bracketed) {
-		if ((close_br = strchr(listen_addr, ']')) == NULL ||
-		    close_br[1] != ':')
-			goto bad;
-		colon = close_br + 1;
-		start = listen_addr + 1;
-	} else {
-		if ((colon = strrchr(listen_addr, ':')) == NULL)
-			goto bad;
-		start = listen_addr;
-	}
-	hostlen = (colon - bracketed) - start;
-	if (hostlen == 0 || hostlen >= sizeof(host))
-		goto bad;
-	memcpy(host, start, hostlen);
-	host[hostlen] = '\0';
-	/* An IPv6 address needs brackets, or its port would be ambiguous. */
-	if (!bracketed && strchr(host, ':') != NULL)
-		goto bad;
-	port = colon + 1;
-	if (units_decimal(port, 0, 65535, &n) == -1)
-		goto bad;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = bracketed ? AF_INET6 : AF_INET;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	if (getaddrinfo(host, port, &hints, &res) != 0)
-		goto bad;
-
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		goto fail;
-	on = 1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
-		goto fail;
-	/* "[::]" means IPv6 only, so that the two families act alike. */
-	if (res->ai_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) == -1)
-		goto fail;
-	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
-	    listen(fd, TARGET_BACKLOG) == -1)
-		goto fail;
-	/* MHD does it too, but a blocking accept() could stall its thread. */
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
-		goto fail;
-	sslen = sizeof(ss);
-	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
-		goto fail;
-	if (ss.ss_family == AF_INET6)
-		*portp = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	else
-		*portp = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	freeaddrinfo(res);
-	*fdp = fd;
-	return (0);
-
-bad:
-	(void)snprintf(target_errbuf, sizeof(target_errbuf),
-	    "bad listen address: %s", listen_addr);
-	*errstr = target_errbuf;
-	return (-1);
-
-fail:
-	saved = errno;
-	if (fd != -1)
-		close(fd);
-	freeaddrinfo(res);
-	(void)snprintf(target_errbuf, sizeof(target_errbuf),
-	    "cannot listen on %s: %s", listen_addr, strerror(saved));
-	*errstr = target_errbuf;
-	return (-1);
-}
 
 /*
  * Map a path to its route; *argp is what follows "/status/", "/delay/" or
@@ -663,7 +561,7 @@ target_start(const char *listen_addr, const char **errstr)
 	}
 	(void)MHD_add_response_header(t->ok, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "text/plain");
-	if (target_listen_socket(listen_addr, &fd, &t->port, errstr) == -1) {
+	if (listen_socket(listen_addr, &fd, &t->port, errstr) == -1) {
 		MHD_destroy_response(t->ok);
 		free(t);
 		return (NULL);
