@@ -66,6 +66,7 @@ static MHD_RESULT target_delay(struct target *, struct MHD_Connection *,
 		    const char *);
 static int	target_append(char *, size_t, size_t *, const char *, ...)
 		    PRINTFLIKE(4, 5);
+static char	*target_stats_json(struct target *, size_t *);
 static MHD_RESULT target_stats(struct target *, struct MHD_Connection *,
 		    const char *);
 static MHD_RESULT target_handle(void *, struct MHD_Connection *,
@@ -162,32 +163,18 @@ target_append(char *buf, size_t size, size_t *off, const char *fmt, ...)
 }
 
 /*
- * /stats: GET returns the counters as JSON, DELETE zeroes them. Each
- * counter is read once, and "requests" is the sum of by_route as read, so
- * those two agree even while requests arrive.
+ * Return the counters as JSON in a buffer to free, and its length in
+ * *lenp, or NULL. Each counter is read once, and "requests" is the sum of
+ * by_route as read, so those two agree even while requests arrive.
  */
-static MHD_RESULT
-target_stats(struct target *t, struct MHD_Connection *c, const char *method)
+static char *
+target_stats_json(struct target *t, size_t *lenp)
 {
-	struct MHD_Response	*resp;
-	uint64_t		 routes[ROUTE_MAX], total, n;
-	char			*buf;
-	size_t			 off, i;
-	const char		*sep;
-	int			 rc;
-
-	if (strcmp(method, MHD_HTTP_METHOD_DELETE) == 0) {
-		for (i = 0; i < ROUTE_MAX; i++)
-			__atomic_store_n(&t->by_route[i], 0, __ATOMIC_RELAXED);
-		for (i = 0; i < TARGET_STATUS_MAX; i++)
-			__atomic_store_n(&t->by_status[i], 0,
-			    __ATOMIC_RELAXED);
-		return (target_queue(t, c, ROUTE_STATS, 200, t->ok, 1));
-	}
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return (target_queue(t, c, ROUTE_STATS, 405,
-		    route_bad_method("GET, HEAD, DELETE"), 0));
+	uint64_t	 routes[ROUTE_MAX], total, n;
+	char		*buf;
+	size_t		 off, i;
+	const char	*sep;
+	int		 rc;
 
 	total = 0;
 	for (i = 0; i < ROUTE_MAX; i++) {
@@ -196,7 +183,7 @@ target_stats(struct target *t, struct MHD_Connection *c, const char *method)
 	}
 	/* 600 statuses of 20 digits each fit; the check is for safety. */
 	if ((buf = malloc(TARGET_STATS_SIZE)) == NULL)
-		return (MHD_NO);
+		return (NULL);
 	off = 0;
 	rc = target_append(buf, TARGET_STATS_SIZE, &off,
 	    "{\"requests\": %llu, \"by_route\": {", (unsigned long long)total);
@@ -220,9 +207,36 @@ target_stats(struct target *t, struct MHD_Connection *c, const char *method)
 		rc = target_append(buf, TARGET_STATS_SIZE, &off, "}}\n");
 	if (rc == -1) {
 		free(buf);
-		return (MHD_NO);
+		return (NULL);
 	}
-	resp = MHD_create_response_from_buffer(off, buf,
+	*lenp = off;
+	return (buf);
+}
+
+/* /stats: GET returns the counters as JSON, DELETE zeroes them. */
+static MHD_RESULT
+target_stats(struct target *t, struct MHD_Connection *c, const char *method)
+{
+	struct MHD_Response	*resp;
+	char			*buf;
+	size_t			 len, i;
+
+	if (strcmp(method, MHD_HTTP_METHOD_DELETE) == 0) {
+		for (i = 0; i < ROUTE_MAX; i++)
+			__atomic_store_n(&t->by_route[i], 0, __ATOMIC_RELAXED);
+		for (i = 0; i < TARGET_STATUS_MAX; i++)
+			__atomic_store_n(&t->by_status[i], 0,
+			    __ATOMIC_RELAXED);
+		return (target_queue(t, c, ROUTE_STATS, 200, t->ok, 1));
+	}
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return (target_queue(t, c, ROUTE_STATS, 405,
+		    route_bad_method("GET, HEAD, DELETE"), 0));
+
+	if ((buf = target_stats_json(t, &len)) == NULL)
+		return (MHD_NO);
+	resp = MHD_create_response_from_buffer(len, buf,
 	    MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		free(buf);
