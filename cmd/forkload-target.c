@@ -18,6 +18,7 @@
 
 static void	usage(FILE *);
 static void	raise_nofile(void);
+static int	block_signals(sigset_t *);
 
 static void
 usage(FILE *fp)
@@ -36,6 +37,23 @@ raise_nofile(void)
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
+}
+
+/*
+ * Block the stop signals before the server starts, so that its threads
+ * inherit the mask and sigwait() in main is the only place they are taken.
+ * SIGPIPE is ignored: a client that goes away is normal.
+ */
+static int
+block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, set, NULL) == -1)
+		return (-1);
+	signal(SIGPIPE, SIG_IGN);
+	return (0);
 }
 
 int
@@ -86,19 +104,10 @@ main(int argc, char *argv[])
 		return (EXIT_USAGE);
 	}
 
-	/*
-	 * Block the stop signals before the server starts, so that its
-	 * threads inherit the mask and sigwait() below is the only place they
-	 * are taken. SIGPIPE is ignored: a client that goes away is normal.
-	 */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1) {
+	if (block_signals(&set) == -1) {
 		perror(PROGNAME ": sigprocmask");
 		return (EXIT_SYSTEM);
 	}
-	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
 
 	if ((t = target_start(listen_addr, &errstr)) == NULL) {
