@@ -1,7 +1,8 @@
 /*
  * The routes of the target server: which route a URL names, and the
- * libmicrohttpd response each content route answers with. Queueing the
- * answer and counting it are left to target.c, so nothing here needs it.
+ * libmicrohttpd response each content route answers with. Queueing and
+ * counting the answer are left to target.c, so nothing here needs the
+ * server's state.
  */
 
 #include <sys/types.h>
