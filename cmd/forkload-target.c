@@ -18,6 +18,7 @@
 
 static void	usage(FILE *);
 static void	raise_nofile(void);
+static int	block_signals(sigset_t *);
 
 static void
 usage(FILE *fp)
@@ -36,6 +37,23 @@ raise_nofile(void)
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
+}
+
+/*
+ * Block the stop signals before the server starts, so that its threads
+ * inherit the mask and sigwait() in main is the only place they are taken.
+ * SIGPIPE is ignored: a client that goes away is normal.
+ */
+static int
+block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, set, NULL) == -1)
+		return (-1);
+	signal(SIGPIPE, SIG_IGN);
+	return (0);
 }
 
 int
@@ -61,14 +79,14 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return (0);
 		case 'V':
 			printf("%s %s\n", PROGNAME, FORKLOAD_VERSION);
-			return 0;
+			return (0);
 		case ':':
 			fprintf(stderr, "%s: option needs a value: %s\n",
 			    PROGNAME, argv[optind - 1]);
-			return EXIT_USAGE;
+			return (EXIT_USAGE);
 		default:
 			/* A long option names itself; a short one, optopt. */
 			if (strncmp(argv[optind - 1], "--", 2) == 0)
@@ -77,39 +95,30 @@ main(int argc, char *argv[])
 			else
 				fprintf(stderr, "%s: bad option: -%c\n",
 				    PROGNAME, optopt);
-			return EXIT_USAGE;
+			return (EXIT_USAGE);
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument: %s\n", PROGNAME,
 		    argv[optind]);
-		return EXIT_USAGE;
+		return (EXIT_USAGE);
 	}
 
-	/*
-	 * Block the stop signals before the server starts, so that its
-	 * threads inherit the mask and sigwait() below is the only place they
-	 * are taken. SIGPIPE is ignored: a client that goes away is normal.
-	 */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1) {
+	if (block_signals(&set) == -1) {
 		perror(PROGNAME ": sigprocmask");
-		return EXIT_SYSTEM;
+		return (EXIT_SYSTEM);
 	}
-	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
 
 	if ((t = target_start(listen_addr, &errstr)) == NULL) {
 		fprintf(stderr, "%s: %s\n", PROGNAME, errstr);
-		return EXIT_USAGE;
+		return (EXIT_USAGE);
 	}
 	printf("%u\n", target_port(t));
 	if (fflush(stdout) == EOF) {
 		perror(PROGNAME ": stdout");
 		target_stop(t);
-		return EXIT_SYSTEM;
+		return (EXIT_SYSTEM);
 	}
 
 	do {
@@ -117,5 +126,5 @@ main(int argc, char *argv[])
 			sig = 0;
 	} while (sig != SIGINT && sig != SIGTERM);
 	target_stop(t);
-	return 0;
+	return (0);
 }

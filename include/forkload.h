@@ -65,6 +65,7 @@ int		 units_list(const char *, long long, long long, int **,
 		    size_t *, const char **);
 void		 units_format_duration(char *, size_t, uint64_t);
 int		 units_bytes(const char *, uint64_t, uint64_t *, const char **);
+int		 units_decimal(const char *, long long, long long, long long *);
 
 /* status.c */
 struct statusset {
@@ -438,6 +439,36 @@ int		 report_emit(const struct report *, int);
 
 /* summary.c */
 void		 summary_print(FILE *, const struct report *);
+
+/* listen.c: the target server's listen socket */
+int		 listen_socket(const char *, int *, unsigned int *,
+		    const char **);
+
+/* route.c: what the target server's routes answer */
+enum route {			/* in the order of by_route in /stats */
+	ROUTE_ROOT,
+	ROUTE_STATUS,
+	ROUTE_DELAY,
+	ROUTE_BYTES,
+	ROUTE_DROP,
+	ROUTE_ECHO,
+	ROUTE_OTHER,
+	ROUTE_MAX,
+	ROUTE_STATS		/* not counted */
+};
+struct MHD_Connection;
+struct MHD_Response;
+struct echo;
+enum route	 route_find(const char *, const char **);
+struct MHD_Response *route_text(const char *);
+struct MHD_Response *route_bad_method(const char *);
+struct MHD_Response *route_status(const char *, unsigned int *);
+struct MHD_Response *route_bytes(const char *, unsigned int *);
+struct echo	*route_echo_new(void);
+void		 route_echo_append(struct echo *, const char *, size_t);
+struct MHD_Response *route_echo(struct MHD_Connection *, struct echo *,
+		    unsigned int *);
+void		 route_echo_free(struct echo *);
 
 /* target.c: the bundled target server */
 struct target;

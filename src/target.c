@@ -2,17 +2,13 @@
  * The bundled target server: a small libmicrohttpd daemon with routes that
  * answer fast, slowly, with a chosen status or size, or not at all, and that
  * counts what it served so tests can check what the load driver really sent.
+ * Here are the daemon, the dispatch, and the routes that need its state
+ * (/delay, /stats); listen.c makes its socket and route.c the other answers.
  */
 
 #include <sys/types.h>
-#include <sys/socket.h>
 
-#include <netinet/in.h>
-
-#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -20,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -35,29 +30,12 @@
 
 #define TARGET_LISTEN		"127.0.0.1:0"
 #define TARGET_CONNECTIONS	20000
-#define TARGET_BACKLOG		4096
 #define TARGET_STACK		(256 * 1024)
 #define TARGET_STATUS_MAX	600
 #define TARGET_DELAY_MAX	600000LL	/* ms */
-#define TARGET_BYTES_MAX	100000000LL
-#define TARGET_BYTES_BLOCK	65536
-#define TARGET_ECHO_MAX		100000000
 #define TARGET_STATS_SIZE	32768
 
-/* The order of by_route in /stats. */
-enum route {
-	ROUTE_ROOT,
-	ROUTE_STATUS,
-	ROUTE_DELAY,
-	ROUTE_BYTES,
-	ROUTE_DROP,
-	ROUTE_ECHO,
-	ROUTE_OTHER,
-	ROUTE_MAX,
-	ROUTE_STATS		/* not counted */
-};
-
-static const char *const route_names[ROUTE_MAX] = {
+static const char *const target_route_names[ROUTE_MAX] = {
 	"/", "/status", "/delay", "/bytes", "/drop", "/echo", "other"
 };
 
@@ -76,42 +54,19 @@ struct target {
 	uint64_t		 by_status[TARGET_STATUS_MAX];
 };
 
-/* An /echo request's body, collected across calls of the handler. */
-struct echo {
-	char		*buf;
-	size_t		 len;
-	size_t		 cap;
-	int		 toobig;
-	int		 nomem;
-};
-
 /* The request state of every route but /echo, which has nothing to keep. */
 static char	target_nostate;
 
 static char	target_errbuf[256];
 
-static int	target_listen_socket(const char *, int *, unsigned int *,
-		    const char **);
-static int	target_number(const char *, long long, long long,
-		    long long *);
-static enum route target_route(const char *, const char **);
 static void	target_count(struct target *, enum route, unsigned int);
 static MHD_RESULT target_queue(struct target *, struct MHD_Connection *,
 		    enum route, unsigned int, struct MHD_Response *, int);
-static MHD_RESULT target_text(struct target *, struct MHD_Connection *,
-		    enum route, unsigned int, const char *);
-static MHD_RESULT target_status(struct target *, struct MHD_Connection *,
-		    const char *);
 static MHD_RESULT target_delay(struct target *, struct MHD_Connection *,
 		    const char *);
-static ssize_t	target_bytes_read(void *, uint64_t, char *, size_t);
-static MHD_RESULT target_bytes(struct target *, struct MHD_Connection *,
-		    const char *);
-static void	target_echo_append(struct echo *, const char *, size_t);
-static MHD_RESULT target_echo(struct target *, struct MHD_Connection *,
-		    struct echo *);
 static int	target_append(char *, size_t, size_t *, const char *, ...)
 		    PRINTFLIKE(4, 5);
+static char	*target_stats_json(struct target *, size_t *);
 static MHD_RESULT target_stats(struct target *, struct MHD_Connection *,
 		    const char *);
 static MHD_RESULT target_handle(void *, struct MHD_Connection *,
@@ -119,155 +74,6 @@ static MHD_RESULT target_handle(void *, struct MHD_Connection *,
 		    size_t *, void **);
 static void	target_completed(void *, struct MHD_Connection *, void **,
 		    enum MHD_RequestTerminationCode);
-
-/*
- * Parse "ADDR:PORT" or "[ADDR6]:PORT" with numeric addresses only, and
- * return a bound, listening, non-blocking socket and its actual port.
- */
-static int
-target_listen_socket(const char *listen_addr, int *fdp, unsigned int *portp,
-    const char **errstr)
-{
-	struct addrinfo		 hints, *res;
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	char			 host[256];
-	const char		*colon, *port, *close_br, *start;
-	long long		 n;
-	size_t			 hostlen;
-	int			 bracketed, fd, on, flags, saved;
-
-	bracketed = listen_addr[0] == '[';
-	if (bracketed) {
-		if ((close_br = strchr(listen_addr, ']')) == NULL ||
-		    close_br[1] != ':')
-			goto bad;
-		colon = close_br + 1;
-		start = listen_addr + 1;
-	} else {
-		if ((colon = strrchr(listen_addr, ':')) == NULL)
-			goto bad;
-		start = listen_addr;
-	}
-	hostlen = (colon - bracketed) - start;
-	if (hostlen == 0 || hostlen >= sizeof(host))
-		goto bad;
-	memcpy(host, start, hostlen);
-	host[hostlen] = '\0';
-	/* An IPv6 address needs brackets, or its port would be ambiguous. */
-	if (!bracketed && strchr(host, ':') != NULL)
-		goto bad;
-	port = colon + 1;
-	if (target_number(port, 0, 65535, &n) == -1)
-		goto bad;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = bracketed ? AF_INET6 : AF_INET;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	if (getaddrinfo(host, port, &hints, &res) != 0)
-		goto bad;
-
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		goto fail;
-	on = 1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
-		goto fail;
-	/* "[::]" means IPv6 only, so that the two families act alike. */
-	if (res->ai_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) == -1)
-		goto fail;
-	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
-	    listen(fd, TARGET_BACKLOG) == -1)
-		goto fail;
-	/* MHD does it too, but a blocking accept() could stall its thread. */
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
-		goto fail;
-	sslen = sizeof(ss);
-	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
-		goto fail;
-	if (ss.ss_family == AF_INET6)
-		*portp = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	else
-		*portp = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	freeaddrinfo(res);
-	*fdp = fd;
-	return 0;
-
-bad:
-	(void)snprintf(target_errbuf, sizeof(target_errbuf),
-	    "bad listen address: %s", listen_addr);
-	*errstr = target_errbuf;
-	return -1;
-
-fail:
-	saved = errno;
-	if (fd != -1)
-		close(fd);
-	freeaddrinfo(res);
-	(void)snprintf(target_errbuf, sizeof(target_errbuf),
-	    "cannot listen on %s: %s", listen_addr, strerror(saved));
-	*errstr = target_errbuf;
-	return -1;
-}
-
-/* Parse a decimal number of digits only; return 0 or -1. */
-static int
-target_number(const char *s, long long min, long long max, long long *np)
-{
-	const char	*errstr;
-	const char	*p;
-
-	if (*s == '\0')
-		return -1;
-	for (p = s; *p != '\0'; p++)
-		if (!isdigit((unsigned char)*p))
-			return -1;
-	*np = strtonum(s, min, max, &errstr);
-	return errstr == NULL ? 0 : -1;
-}
-
-/*
- * Map a path to its route; *argp is what follows "/status/", "/delay/" or
- * "/bytes/", or NULL when the path has no argument.
- */
-static enum route
-target_route(const char *url, const char **argp)
-{
-	static const struct {
-		const char	*prefix;
-		size_t		 len;
-		enum route	 route;
-	} args[] = {
-		{ "/status", 7, ROUTE_STATUS },
-		{ "/delay", 6, ROUTE_DELAY },
-		{ "/bytes", 6, ROUTE_BYTES },
-	};
-	size_t	i;
-
-	*argp = NULL;
-	if (strcmp(url, "/") == 0)
-		return ROUTE_ROOT;
-	if (strcmp(url, "/drop") == 0)
-		return ROUTE_DROP;
-	if (strcmp(url, "/echo") == 0)
-		return ROUTE_ECHO;
-	if (strcmp(url, "/stats") == 0)
-		return ROUTE_STATS;
-	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
-		if (strncmp(url, args[i].prefix, args[i].len) != 0)
-			continue;
-		if (url[args[i].len] == '\0')
-			return args[i].route;
-		if (url[args[i].len] == '/') {
-			*argp = url + args[i].len + 1;
-			return args[i].route;
-		}
-	}
-	return ROUTE_OTHER;
-}
 
 /* Count one request; status 0 means it got no answer. */
 static void
@@ -283,7 +89,9 @@ target_count(struct target *t, enum route route, unsigned int status)
 
 /*
  * Queue a response and count the request. The response is destroyed
- * unless it is shared, which MHD reference-counts.
+ * unless it is shared, which MHD reference-counts. A NULL response is one
+ * the route could not build for want of memory: the connection is then
+ * closed, and not counted, as no answer was even tried.
  */
 static MHD_RESULT
 target_queue(struct target *t, struct MHD_Connection *c, enum route route,
@@ -292,7 +100,7 @@ target_queue(struct target *t, struct MHD_Connection *c, enum route route,
 	MHD_RESULT	ret;
 
 	if (resp == NULL)
-		return MHD_NO;
+		return (MHD_NO);
 	ret = MHD_queue_response(c, status, resp);
 	if (!shared)
 		MHD_destroy_response(resp);
@@ -300,51 +108,7 @@ target_queue(struct target *t, struct MHD_Connection *c, enum route route,
 		target_count(t, route, status);
 	else
 		target_count(t, route, 0);	/* closed without an answer */
-	return ret;
-}
-
-/* Answer with a short constant text body. */
-static MHD_RESULT
-target_text(struct target *t, struct MHD_Connection *c, enum route route,
-    unsigned int status, const char *text)
-{
-	struct MHD_Response	*resp;
-
-	resp = MHD_create_response_from_buffer(strlen(text), (void *)text,
-	    MHD_RESPMEM_PERSISTENT);
-	if (resp == NULL)
-		return MHD_NO;
-	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/plain");
-	return target_queue(t, c, route, status, resp, 0);
-}
-
-/* /status/N: answer with status N and a body naming it. */
-static MHD_RESULT
-target_status(struct target *t, struct MHD_Connection *c, const char *arg)
-{
-	struct MHD_Response	*resp;
-	char			 body[32];
-	long long		 n;
-	int			 len;
-
-	if (arg == NULL || target_number(arg, 100, 599, &n) == -1)
-		return target_text(t, c, ROUTE_STATUS, 400, "bad status\n");
-	/* These statuses never carry a body. */
-	if (n < 200 || n == 204 || n == 304)
-		len = 0;
-	else
-		len = snprintf(body, sizeof(body), "status %lld\n", n);
-	if (len == 0)
-		body[0] = '\0';
-	resp = MHD_create_response_from_buffer(len, body,
-	    MHD_RESPMEM_MUST_COPY);
-	if (resp == NULL)
-		return MHD_NO;
-	if (len > 0)
-		(void)MHD_add_response_header(resp,
-		    MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
-	return target_queue(t, c, ROUTE_STATUS, (unsigned int)n, resp, 0);
+	return (ret);
 }
 
 /*
@@ -359,8 +123,9 @@ target_delay(struct target *t, struct MHD_Connection *c, const char *arg)
 	long long	 ms;
 	int		 stopping, rc;
 
-	if (arg == NULL || target_number(arg, 0, TARGET_DELAY_MAX, &ms) == -1)
-		return target_text(t, c, ROUTE_DELAY, 400, "bad delay\n");
+	if (arg == NULL || units_decimal(arg, 0, TARGET_DELAY_MAX, &ms) == -1)
+		return (target_queue(t, c, ROUTE_DELAY, 400,
+		    route_text("bad delay\n"), 0));
 	if (ms > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_sec += ms / 1000;
@@ -376,111 +141,9 @@ target_delay(struct target *t, struct MHD_Connection *c, const char *arg)
 		stopping = t->stopping;
 		pthread_mutex_unlock(&t->lock);
 		if (stopping)
-			return MHD_NO;
+			return (MHD_NO);
 	}
-	return target_queue(t, c, ROUTE_DELAY, 200, t->ok, 1);
-}
-
-/* Fill the body of /bytes/N; MHD asks for no more than the total size. */
-static ssize_t
-target_bytes_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	uint64_t	total = (uint64_t)(uintptr_t)cls;
-
-	if (pos >= total)
-		return MHD_CONTENT_READER_END_OF_STREAM;
-	if (max > total - pos)
-		max = total - pos;
-	memset(buf, 'x', max);
-	return (ssize_t)max;
-}
-
-/*
- * /bytes/N: an N-byte body of 'x', made by a callback in blocks, so that
- * a large body costs one block of memory and not N bytes.
- */
-static MHD_RESULT
-target_bytes(struct target *t, struct MHD_Connection *c, const char *arg)
-{
-	struct MHD_Response	*resp;
-	long long		 n;
-	size_t			 block;
-
-	if (arg == NULL || target_number(arg, 0, TARGET_BYTES_MAX, &n) == -1)
-		return target_text(t, c, ROUTE_BYTES, 400, "bad size\n");
-	if (n == 0)
-		resp = MHD_create_response_from_buffer(0, (void *)"",
-		    MHD_RESPMEM_PERSISTENT);
-	else {
-		block = n < TARGET_BYTES_BLOCK ? (size_t)n : TARGET_BYTES_BLOCK;
-		resp = MHD_create_response_from_callback(n, block,
-		    target_bytes_read, (void *)(uintptr_t)n, NULL);
-	}
-	if (resp == NULL)
-		return MHD_NO;
-	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "application/octet-stream");
-	return target_queue(t, c, ROUTE_BYTES, 200, resp, 0);
-}
-
-/*
- * Add a chunk to an /echo body. A body over the limit, or one that does
- * not fit in memory, is still read to its end, and then refused.
- */
-static void
-target_echo_append(struct echo *e, const char *data, size_t len)
-{
-	size_t	 cap;
-	char	*buf;
-
-	if (e->toobig || e->nomem)
-		return;
-	if (len > TARGET_ECHO_MAX - e->len) {
-		e->toobig = 1;
-		return;
-	}
-	if (e->len + len > e->cap) {
-		cap = e->cap == 0 ? 4096 : e->cap;
-		while (cap < e->len + len)
-			cap *= 2;
-		if ((buf = realloc(e->buf, cap)) == NULL) {
-			e->nomem = 1;
-			return;
-		}
-		e->buf = buf;
-		e->cap = cap;
-	}
-	memcpy(e->buf + e->len, data, len);
-	e->len += len;
-}
-
-/* /echo: answer with the request body and its Content-Type. */
-static MHD_RESULT
-target_echo(struct target *t, struct MHD_Connection *c, struct echo *e)
-{
-	struct MHD_Response	*resp;
-	const char		*type;
-
-	if (e->toobig)
-		return target_text(t, c, ROUTE_ECHO, 413, "body too large\n");
-	if (e->nomem)
-		return target_text(t, c, ROUTE_ECHO, 500, "out of memory\n");
-	if (e->len == 0)
-		resp = MHD_create_response_from_buffer(0, (void *)"",
-		    MHD_RESPMEM_PERSISTENT);
-	else {
-		resp = MHD_create_response_from_buffer(e->len, e->buf,
-		    MHD_RESPMEM_MUST_FREE);
-		if (resp != NULL)
-			e->buf = NULL;	/* MHD frees it now */
-	}
-	if (resp == NULL)
-		return MHD_NO;
-	type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    type != NULL ? type : "application/octet-stream");
-	return target_queue(t, c, ROUTE_ECHO, 200, resp, 0);
+	return (target_queue(t, c, ROUTE_DELAY, 200, t->ok, 1));
 }
 
 /* Append formatted text at *off in buf; return 0, or -1 if it is full. */
@@ -494,46 +157,24 @@ target_append(char *buf, size_t size, size_t *off, const char *fmt, ...)
 	n = vsnprintf(buf + *off, size - *off, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= size - *off)
-		return -1;
+		return (-1);
 	*off += n;
-	return 0;
+	return (0);
 }
 
 /*
- * /stats: GET returns the counters as JSON, DELETE zeroes them. Each
- * counter is read once, and "requests" is the sum of by_route as read, so
- * those two agree even while requests arrive.
+ * Return the counters as JSON in a buffer to free, and its length in
+ * *lenp, or NULL. Each counter is read once, and "requests" is the sum of
+ * by_route as read, so those two agree even while requests arrive.
  */
-static MHD_RESULT
-target_stats(struct target *t, struct MHD_Connection *c, const char *method)
+static char *
+target_stats_json(struct target *t, size_t *lenp)
 {
-	struct MHD_Response	*resp;
-	uint64_t		 routes[ROUTE_MAX], total, n;
-	char			*buf;
-	size_t			 off, i;
-	const char		*sep;
-	int			 rc;
-
-	if (strcmp(method, MHD_HTTP_METHOD_DELETE) == 0) {
-		for (i = 0; i < ROUTE_MAX; i++)
-			__atomic_store_n(&t->by_route[i], 0, __ATOMIC_RELAXED);
-		for (i = 0; i < TARGET_STATUS_MAX; i++)
-			__atomic_store_n(&t->by_status[i], 0,
-			    __ATOMIC_RELAXED);
-		return target_queue(t, c, ROUTE_STATS, 200, t->ok, 1);
-	}
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-		resp = MHD_create_response_from_buffer(strlen("bad method\n"),
-		    (void *)"bad method\n", MHD_RESPMEM_PERSISTENT);
-		if (resp == NULL)
-			return MHD_NO;
-		(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
-		    "GET, HEAD, DELETE");
-		(void)MHD_add_response_header(resp,
-		    MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
-		return target_queue(t, c, ROUTE_STATS, 405, resp, 0);
-	}
+	uint64_t	 routes[ROUTE_MAX], total, n;
+	char		*buf;
+	size_t		 off, i;
+	const char	*sep;
+	int		 rc;
 
 	total = 0;
 	for (i = 0; i < ROUTE_MAX; i++) {
@@ -542,13 +183,13 @@ target_stats(struct target *t, struct MHD_Connection *c, const char *method)
 	}
 	/* 600 statuses of 20 digits each fit; the check is for safety. */
 	if ((buf = malloc(TARGET_STATS_SIZE)) == NULL)
-		return MHD_NO;
+		return (NULL);
 	off = 0;
 	rc = target_append(buf, TARGET_STATS_SIZE, &off,
 	    "{\"requests\": %llu, \"by_route\": {", (unsigned long long)total);
 	for (i = 0; i < ROUTE_MAX && rc == 0; i++)
 		rc = target_append(buf, TARGET_STATS_SIZE, &off,
-		    "%s\"%s\": %llu", i == 0 ? "" : ", ", route_names[i],
+		    "%s\"%s\": %llu", i == 0 ? "" : ", ", target_route_names[i],
 		    (unsigned long long)routes[i]);
 	if (rc == 0)
 		rc = target_append(buf, TARGET_STATS_SIZE, &off,
@@ -566,17 +207,44 @@ target_stats(struct target *t, struct MHD_Connection *c, const char *method)
 		rc = target_append(buf, TARGET_STATS_SIZE, &off, "}}\n");
 	if (rc == -1) {
 		free(buf);
-		return MHD_NO;
+		return (NULL);
 	}
-	resp = MHD_create_response_from_buffer(off, buf,
+	*lenp = off;
+	return (buf);
+}
+
+/* /stats: GET returns the counters as JSON, DELETE zeroes them. */
+static MHD_RESULT
+target_stats(struct target *t, struct MHD_Connection *c, const char *method)
+{
+	struct MHD_Response	*resp;
+	char			*buf;
+	size_t			 len, i;
+
+	if (strcmp(method, MHD_HTTP_METHOD_DELETE) == 0) {
+		for (i = 0; i < ROUTE_MAX; i++)
+			__atomic_store_n(&t->by_route[i], 0, __ATOMIC_RELAXED);
+		for (i = 0; i < TARGET_STATUS_MAX; i++)
+			__atomic_store_n(&t->by_status[i], 0,
+			    __ATOMIC_RELAXED);
+		return (target_queue(t, c, ROUTE_STATS, 200, t->ok, 1));
+	}
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return (target_queue(t, c, ROUTE_STATS, 405,
+		    route_bad_method("GET, HEAD, DELETE"), 0));
+
+	if ((buf = target_stats_json(t, &len)) == NULL)
+		return (MHD_NO);
+	resp = MHD_create_response_from_buffer(len, buf,
 	    MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		free(buf);
-		return MHD_NO;
+		return (MHD_NO);
 	}
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "application/json");
-	return target_queue(t, c, ROUTE_STATS, 200, resp, 0);
+	return (target_queue(t, c, ROUTE_STATS, 200, resp, 0));
 }
 
 /*
@@ -589,51 +257,60 @@ target_handle(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_data_size, void **con_cls)
 {
-	struct target	*t = cls;
-	struct echo	*e;
-	const char	*arg;
-	enum route	 route;
+	struct target		*t = cls;
+	struct MHD_Response	*resp;
+	struct echo		*e;
+	const char		*arg;
+	enum route		 route;
+	unsigned int		 status;
 
 	(void)version;
-	route = target_route(url, &arg);
+	route = route_find(url, &arg);
 	if (*con_cls == NULL) {
 		if (route == ROUTE_DROP) {
 			/* MHD_NO closes the connection with no answer. */
 			target_count(t, ROUTE_DROP, 0);
-			return MHD_NO;
+			return (MHD_NO);
 		}
 		if (route == ROUTE_ECHO) {
-			if ((e = calloc(1, sizeof(*e))) == NULL)
-				return MHD_NO;
+			if ((e = route_echo_new()) == NULL)
+				return (MHD_NO);
 			*con_cls = e;
 		} else
 			*con_cls = &target_nostate;
-		return MHD_YES;
+		return (MHD_YES);
 	}
 	if (*upload_data_size > 0) {
 		if (route == ROUTE_ECHO)
-			target_echo_append(*con_cls, upload_data,
+			route_echo_append(*con_cls, upload_data,
 			    *upload_data_size);
 		*upload_data_size = 0;
-		return MHD_YES;
+		return (MHD_YES);
 	}
 
 	switch (route) {
 	case ROUTE_ROOT:
-		return target_queue(t, c, route, 200, t->ok, 1);
-	case ROUTE_STATUS:
-		return target_status(t, c, arg);
+		return (target_queue(t, c, route, 200, t->ok, 1));
 	case ROUTE_DELAY:
-		return target_delay(t, c, arg);
-	case ROUTE_BYTES:
-		return target_bytes(t, c, arg);
-	case ROUTE_ECHO:
-		return target_echo(t, c, *con_cls);
+		return (target_delay(t, c, arg));
 	case ROUTE_STATS:
-		return target_stats(t, c, method);
+		return (target_stats(t, c, method));
+	case ROUTE_STATUS:
+		resp = route_status(arg, &status);
+		break;
+	case ROUTE_BYTES:
+		resp = route_bytes(arg, &status);
+		break;
+	case ROUTE_ECHO:
+		resp = route_echo(c, *con_cls, &status);
+		break;
 	default:
-		return target_text(t, c, ROUTE_OTHER, 404, "not found\n");
+		route = ROUTE_OTHER;
+		status = 404;
+		resp = route_text("not found\n");
+		break;
 	}
+	return (target_queue(t, c, route, status, resp, 0));
 }
 
 /* Free an /echo body when its request ends, answered or not. */
@@ -641,16 +318,11 @@ static void
 target_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct echo	*e;
-
 	(void)cls;
 	(void)c;
 	(void)toe;
-	if (*con_cls != NULL && *con_cls != &target_nostate) {
-		e = *con_cls;
-		free(e->buf);
-		free(e);
-	}
+	if (*con_cls != &target_nostate)
+		route_echo_free(*con_cls);
 	*con_cls = NULL;
 }
 
@@ -671,21 +343,17 @@ target_start(const char *listen_addr, const char **errstr)
 		listen_addr = TARGET_LISTEN;
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		*errstr = "out of memory";
-		return NULL;
+		return (NULL);
 	}
-	t->ok = MHD_create_response_from_buffer(3, (void *)"ok\n",
-	    MHD_RESPMEM_PERSISTENT);
-	if (t->ok == NULL) {
+	if ((t->ok = route_text("ok\n")) == NULL) {
 		free(t);
 		*errstr = "out of memory";
-		return NULL;
+		return (NULL);
 	}
-	(void)MHD_add_response_header(t->ok, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/plain");
-	if (target_listen_socket(listen_addr, &fd, &t->port, errstr) == -1) {
+	if (listen_socket(listen_addr, &fd, &t->port, errstr) == -1) {
 		MHD_destroy_response(t->ok);
 		free(t);
-		return NULL;
+		return (NULL);
 	}
 
 	/* A monotonic clock, so that /delay ignores changes of the time. */
@@ -723,16 +391,16 @@ target_start(const char *listen_addr, const char **errstr)
 		(void)snprintf(target_errbuf, sizeof(target_errbuf),
 		    "cannot start server on %s", listen_addr);
 		*errstr = target_errbuf;
-		return NULL;
+		return (NULL);
 	}
-	return t;
+	return (t);
 }
 
 /* Return the port the target server listens on. */
 unsigned int
 target_port(const struct target *t)
 {
-	return t->port;
+	return (t->port);
 }
 
 /*

@@ -176,6 +176,19 @@ units_count(const char *s, long long min, long long max, long long *out,
 }
 
 /*
+ * Parses a decimal number of digits only, in [min, max]; returns 0 or -1.
+ * The target server parses its ports and URL arguments with it.
+ */
+int
+units_decimal(const char *s, long long min, long long max, long long *out)
+{
+	/* A port or URL takes no sign, though units_count allows a minus. */
+	if (s[0] == '-')
+		return (-1);
+	return (units_count(s, min, max, out, NULL));
+}
+
+/*
  * Parses a size in bytes: a whole number with an optional binary suffix,
  * "K", "M", "G" or "T" (also "KiB" ... "TiB"), at least min. Returns 0 or
  * -1.
