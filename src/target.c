@@ -59,7 +59,8 @@ static char	target_nostate;
 
 static char	target_errbuf[256];
 
-static void	target_count(struct target *, enum route, unsigned int);
+static void	target_arrived(struct target *, enum route);
+static void	target_answered(struct target *, enum route, unsigned int);
 static MHD_RESULT target_queue(struct target *, struct MHD_Connection *,
 		    enum route, unsigned int, struct MHD_Response *, int);
 static MHD_RESULT target_delay(struct target *, struct MHD_Connection *,
@@ -75,23 +76,32 @@ static MHD_RESULT target_handle(void *, struct MHD_Connection *,
 static void	target_completed(void *, struct MHD_Connection *, void **,
 		    enum MHD_RequestTerminationCode);
 
-/* Count one request; status 0 means it got no answer. */
+/*
+ * Count a request as it arrives, under its route. Counting on arrival,
+ * not on answer, keeps a slow answer to a client that gave up (a /delay
+ * past its --timeout) from landing in the counts of a later test.
+ */
 static void
-target_count(struct target *t, enum route route, unsigned int status)
+target_arrived(struct target *t, enum route route)
 {
-	if (route >= ROUTE_MAX)
-		return;
-	__atomic_fetch_add(&t->by_route[route], 1, __ATOMIC_RELAXED);
-	if (status > 0 && status < TARGET_STATUS_MAX)
+	if (route < ROUTE_MAX)
+		__atomic_fetch_add(&t->by_route[route], 1, __ATOMIC_RELAXED);
+}
+
+/* Count an answer under its status. */
+static void
+target_answered(struct target *t, enum route route, unsigned int status)
+{
+	if (route < ROUTE_MAX && status > 0 && status < TARGET_STATUS_MAX)
 		__atomic_fetch_add(&t->by_status[status], 1,
 		    __ATOMIC_RELAXED);
 }
 
 /*
- * Queue a response and count the request. The response is destroyed
+ * Queue a response and count its status. The response is destroyed
  * unless it is shared, which MHD reference-counts. A NULL response is one
  * the route could not build for want of memory: the connection is then
- * closed, and not counted, as no answer was even tried.
+ * closed, with no status counted, as no answer was even tried.
  */
 static MHD_RESULT
 target_queue(struct target *t, struct MHD_Connection *c, enum route route,
@@ -105,9 +115,7 @@ target_queue(struct target *t, struct MHD_Connection *c, enum route route,
 	if (!shared)
 		MHD_destroy_response(resp);
 	if (ret == MHD_YES)
-		target_count(t, route, status);
-	else
-		target_count(t, route, 0);	/* closed without an answer */
+		target_answered(t, route, status);
 	return (ret);
 }
 
@@ -267,11 +275,10 @@ target_handle(void *cls, struct MHD_Connection *c, const char *url,
 	(void)version;
 	route = route_find(url, &arg);
 	if (*con_cls == NULL) {
-		if (route == ROUTE_DROP) {
-			/* MHD_NO closes the connection with no answer. */
-			target_count(t, ROUTE_DROP, 0);
+		target_arrived(t, route);
+		/* MHD_NO closes the connection with no answer. */
+		if (route == ROUTE_DROP)
 			return (MHD_NO);
-		}
 		if (route == ROUTE_ECHO) {
 			if ((e = route_echo_new()) == NULL)
 				return (MHD_NO);

@@ -179,6 +179,11 @@ if [ -c /dev/full ]; then
 	kill -INT $f
 	wait $f
 	eq "-o /dev/full, interrupted: 130 outranks 4" $? 130
+	# --json fails as -o does: stdout full is a report not written.
+	"$FL" run -q -n 5 --json "$(URL /)" > /dev/full 2> "$TMP/err"
+	eq "--json into /dev/full: exit 4" $? 4
+	check "--json into /dev/full: one line says why" \
+	    grep -q 'cannot write report to stdout' "$TMP/err"
 else
 	skip "-o /dev/full" "no /dev/full on this machine"
 fi
