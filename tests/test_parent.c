@@ -80,6 +80,49 @@ engine_segv(struct worker *w)
 	return (0);
 }
 
+/*
+ * Worker 0 emits 3 good results and one with a status no HTTP server
+ * sends, then dies: with flush set the batch goes through its pipe first,
+ * else it is left in shared memory for the parent to salvage.
+ */
+static int
+engine_badstatus(struct worker *w, int flush)
+{
+	struct result	 r;
+	uint64_t	 seq;
+	int		 i;
+
+	if (w->id != 0) {
+		usleep(200 * 1000);
+		return (engine_good(w));
+	}
+	worker_hello(w, "fake/1");
+	for (i = 0; i < 4 && worker_claim(w, &seq); i++) {
+		memset(&r, 0, sizeof(r));
+		r.seq = seq;
+		r.status = i == 3 ? STATUS_MAX + 7 : 200;
+		worker_emit(w, &r);
+	}
+	if (flush) {
+		worker_flush(w);
+		pause();
+	}
+	raise(SIGKILL);
+	return (0);
+}
+
+static int
+engine_badstatus_pipe(struct worker *w)
+{
+	return (engine_badstatus(w, 1));
+}
+
+static int
+engine_badstatus_shm(struct worker *w)
+{
+	return (engine_badstatus(w, 0));
+}
+
 /* Every worker leaves at once, saying nothing after HELLO. */
 static int
 engine_silent(struct worker *w)
@@ -194,6 +237,44 @@ test_silent(void **state)
 	config_free(&c);
 }
 
+/*
+ * A bad result rejects its whole batch and marks the worker broken, on
+ * either path it takes to the parent: none of the batch is counted, so
+ * all 4 results are lost and the good worker runs the rest.
+ */
+static void
+check_badstatus(int (*engine)(struct worker *))
+{
+	struct config	 c;
+	struct outcome	 r;
+
+	setup_conf(&c, engine, 300);
+	parent_run(&c, 2, &r);
+	assert_int_equal(r.workers[0].end, WEND_BROKEN);
+	assert_int_equal(r.workers[0].results, 0);
+	assert_int_equal(r.workers[0].salvaged, 0);
+	assert_int_equal(r.lost, 4);
+	assert_int_equal(r.ok, 296);
+	assert_int_equal(r.stats.status[200], 296);
+	assert_identity(&r);
+	outcome_free(&r);
+	config_free(&c);
+}
+
+static void
+test_badstatus_pipe(void **state)
+{
+	(void)state;
+	check_badstatus(engine_badstatus_pipe);
+}
+
+static void
+test_badstatus_shm(void **state)
+{
+	(void)state;
+	check_badstatus(engine_badstatus_shm);
+}
+
 extern char **environ;
 
 int
@@ -204,6 +285,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_badframe),
 		cmocka_unit_test(test_segv),
 		cmocka_unit_test(test_silent),
+		cmocka_unit_test(test_badstatus_pipe),
+		cmocka_unit_test(test_badstatus_shm),
 	};
 
 	setproctitle_init(argc, argv, environ);
