@@ -221,26 +221,38 @@ int		 shm_salvage(const struct shm *, size_t, uint64_t,
 #define PHASE_TLS	2
 #define PHASE_TTFB	3
 #define PHASE_MAX	4
+/*
+ * What a failed result failed by: its status, or the engine's error. The
+ * errors are kept sorted by kind, then code, so that every listing of
+ * them comes out in the same order.
+ */
+#define STATS_ERR_STATUS	0	/* code: a status not expected */
+#define STATS_ERR_ENGINE	1	/* code: the engine's error code */
 struct stats_error {
+	int32_t		kind;		/* STATS_ERR_* */
 	int32_t		code;
 	uint64_t	count;
 };
+#define STATS_VERSIONS	40	/* HTTP versions, as major * 10 + minor */
 struct stats {
 	uint64_t	  results;
 	uint64_t	  ok;
-	uint64_t	  failed;
-	uint64_t	  status[STATUS_MAX];
+	uint64_t	  failed;	/* the sum of the errors' counts */
+	uint64_t	  status[STATUS_MAX];	/* status lines that arrived */
 	struct stats_error *errors;
 	size_t		  nerrors;
 	uint64_t	  bytes_in;
 	uint64_t	  bytes_out;
+	uint64_t	  versions[STATS_VERSIONS];
 	struct hist	 *latency;
-	struct hist	 *phase[PHASE_MAX];
+	struct hist	 *phase[PHASE_MAX];	/* only phases that happened */
 };
 void		 stats_init(struct stats *);
 void		 stats_free(struct stats *);
 void		 stats_add(struct stats *, const struct result *,
 		    const struct statusset *);
+const char	*stats_error_name(const struct config *,
+		    const struct stats_error *, char *, size_t);
 
 /* outcome.c: what one run, at one concurrency level, came to */
 /* Where a worker is in its life; the parent only moves it forward. */

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define PROTO_VERSION	1
+#define PROTO_VERSION	2
 
 enum msg_type {
 	MSG_HELLO = 1,		/* struct msg_hello */
@@ -48,8 +48,17 @@ struct result {
 	uint32_t	connect_us;
 	uint32_t	tls_us;
 	uint32_t	ttfb_us;
-	uint32_t	pad;
+	uint32_t	flags;		/* RESULT_*, and the HTTP version */
 };
+
+/* Which phases of a result happened: only those are timed. */
+#define RESULT_DNS	0x01	/* a name lookup */
+#define RESULT_CONNECT	0x02	/* a new connection */
+#define RESULT_TLS	0x04	/* a TLS handshake */
+#define RESULT_TTFB	0x08	/* a first byte of response */
+/* The response's HTTP version, major * 10 + minor (11, 20); 0: none. */
+#define RESULT_VERSION(f)	(((f) >> 8) & 0xff)
+#define RESULT_SET_VERSION(v)	((uint32_t)((v) & 0xff) << 8)
 
 #define MSG_RESULTS_MAX	256	/* results in one batch */
 #define STATUS_MAX	1000	/* a result's status is below this */

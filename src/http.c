@@ -141,12 +141,31 @@ http_us(curl_off_t v)
 	return (v > UINT32_MAX ? UINT32_MAX : (uint32_t)v);
 }
 
+/* curl's CURL_HTTP_VERSION_* as the report's major * 10 + minor. */
+static unsigned int
+http_version_code(long v)
+{
+	switch (v) {
+	case CURL_HTTP_VERSION_1_0:
+		return (10);
+	case CURL_HTTP_VERSION_1_1:
+		return (11);
+	case CURL_HTTP_VERSION_2_0:
+		return (20);
+	case CURL_HTTP_VERSION_3:
+		return (30);
+	default:
+		return (0);
+	}
+}
+
 /* Turn a finished transfer into a result and hand it to the worker. */
 static void
 http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 {
 	struct result	 r;
 	long		 status = 0, hdrsize = 0, reqsize = 0, fresh = 0;
+	long		 version = 0;
 	curl_off_t	 dns = 0, conn = 0, tls = 0, ttfb = 0, up = 0;
 
 	/* Left in the multi handle, the slot could never start again. */
@@ -169,6 +188,7 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 		curl_easy_getinfo(c->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
 	}
 	curl_easy_getinfo(c->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+	curl_easy_getinfo(c->easy, CURLINFO_HTTP_VERSION, &version);
 
 	memset(&r, 0, sizeof(r));
 	r.seq = c->seq;
@@ -186,6 +206,15 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	r.connect_us = http_us(conn - dns);
 	r.tls_us = tls > 0 ? http_us(tls - conn) : 0;
 	r.ttfb_us = http_us(ttfb);
+	/* A phase counts only where it happened: not on a reused connection. */
+	if (fresh > 0 && conn > 0)
+		r.flags |= RESULT_DNS | RESULT_CONNECT;
+	if (fresh > 0 && tls > 0)
+		r.flags |= RESULT_TLS;
+	if (ttfb > 0)
+		r.flags |= RESULT_TTFB;
+	if (r.status != 0)
+		r.flags |= RESULT_SET_VERSION(http_version_code(version));
 	worker_emit(h->w, &r);
 }
 

@@ -152,7 +152,10 @@ report_latency(const struct hist *h)
 	return (o);
 }
 
-/* phases_us: mean, p50 and p99 of each timing phase. */
+/*
+ * phases_us: each timing phase over the requests where it happened (a
+ * reused connection has no connect), with how many those were.
+ */
 static json_t *
 report_phases(const struct stats *s)
 {
@@ -163,6 +166,8 @@ report_phases(const struct stats *s)
 
 	for (i = 0; i < PHASE_MAX; i++) {
 		p = json_object();
+		json_object_set_new(p, "count",
+		    report_uint(hist_count(s->phase[i])));
 		json_object_set_new(p, "mean",
 		    report_round(hist_mean(s->phase[i])));
 		json_object_set_new(p, "p50",
@@ -196,9 +201,28 @@ report_counts(const struct config *c, const struct stats *s, int errors)
 		return (o);
 	}
 	for (i = 0; i < s->nerrors; i++) {
-		name = engine_error_name(c, s->errors[i].code, key,
-		    sizeof(key));
+		name = stats_error_name(c, &s->errors[i], key, sizeof(key));
 		json_object_set_new(o, name, report_uint(s->errors[i].count));
+	}
+	return (o);
+}
+
+/* http_versions: responses by HTTP version ("1.1", "2"). */
+static json_t *
+report_versions(const struct stats *s)
+{
+	json_t	*o = json_object();
+	char	 key[8];
+	size_t	 v;
+
+	for (v = 1; v < STATS_VERSIONS; v++) {
+		if (s->versions[v] == 0)
+			continue;
+		if (v % 10 == 0)
+			snprintf(key, sizeof(key), "%zu", v / 10);
+		else
+			snprintf(key, sizeof(key), "%zu.%zu", v / 10, v % 10);
+		json_object_set_new(o, key, report_uint(s->versions[v]));
 	}
 	return (o);
 }
@@ -296,6 +320,7 @@ report_run(const struct config *c, const struct outcome *r)
 	json_object_set_new(o, "latency_us", report_latency(r->stats.latency));
 	json_object_set_new(o, "status_codes", report_counts(c, &r->stats, 0));
 	json_object_set_new(o, "errors", report_counts(c, &r->stats, 1));
+	json_object_set_new(o, "http_versions", report_versions(&r->stats));
 	json_object_set_new(b, "in", report_uint(r->stats.bytes_in));
 	json_object_set_new(b, "out", report_uint(r->stats.bytes_out));
 	json_object_set_new(o, "bytes", b);

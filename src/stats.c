@@ -1,8 +1,9 @@
 /*
  * Aggregation of per-request results into totals: outcome counts, status
- * codes, errors by code, bytes and the latency and phase histograms. The
- * parent keeps one per run.
+ * codes, failures by cause, HTTP versions, bytes and the latency and phase
+ * histograms. The parent keeps one per run.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,56 +34,93 @@ stats_free(struct stats *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* Count n failures of one kind and code, keeping the errors sorted. */
 static void
-stats_error_add(struct stats *s, int32_t code, uint64_t n)
+stats_error_add(struct stats *s, int32_t kind, int32_t code, uint64_t n)
 {
-	size_t	 i;
+	struct stats_error	*e;
+	size_t			 i;
 
 	/* Few distinct codes occur in a run, so a short array does. */
 	for (i = 0; i < s->nerrors; i++) {
-		if (s->errors[i].code == code) {
-			s->errors[i].count += n;
+		e = &s->errors[i];
+		if (e->kind == kind && e->code == code) {
+			e->count += n;
 			return;
 		}
+		if (e->kind > kind || (e->kind == kind && e->code > code))
+			break;
 	}
 	s->errors = xreallocarray(s->errors, s->nerrors + 1,
 	    sizeof(*s->errors));
-	s->errors[s->nerrors].code = code;
-	s->errors[s->nerrors].count = n;
+	memmove(&s->errors[i + 1], &s->errors[i],
+	    (s->nerrors - i) * sizeof(*s->errors));
+	s->errors[i].kind = kind;
+	s->errors[i].code = code;
+	s->errors[i].count = n;
 	s->nerrors++;
 }
 
 /*
+ * Return the report's name of an error: STATUS_<code> for a failure by
+ * status, else the engine's name for its code ("COULDNT_CONNECT"), using
+ * buf.
+ */
+const char *
+stats_error_name(const struct config *c, const struct stats_error *e,
+    char *buf, size_t len)
+{
+	if (e->kind == STATS_ERR_STATUS) {
+		snprintf(buf, len, "STATUS_%d", e->code);
+		return (buf);
+	}
+	return (engine_error_name(c, e->code, buf, len));
+}
+
+/*
  * Count one result. It is ok when the engine saw no error and the status
- * is expected (exec and plugin tasks have no status and need none).
- * Latency and phases are recorded only for results that got a response,
- * so a refused connection does not pass for a fast request.
+ * is expected (exec and plugin tasks have no status and need none). A
+ * failed result counts once among the errors, by its cause: the engine's
+ * error, or else its status; so the errors add up to the failures. A
+ * status counts whenever its status line arrived, even if the request
+ * then failed. Latency is recorded only for results without an error, so
+ * a refused connection does not pass for a fast request; a phase only
+ * where it happened.
  */
 void
 stats_add(struct stats *s, const struct result *r,
     const struct statusset *expect)
 {
-	int	 good;
+	static const uint32_t	 flag[PHASE_MAX] = { RESULT_DNS,
+				    RESULT_CONNECT, RESULT_TLS, RESULT_TTFB };
+	uint32_t		 phase[PHASE_MAX], v;
+	int			 i, good_status;
 
 	s->results++;
 	s->bytes_in += r->bytes_in;
 	s->bytes_out += r->bytes_out;
 	if (r->status > 0 && r->status < STATUS_MAX)
 		s->status[r->status]++;
+	if ((v = RESULT_VERSION(r->flags)) > 0 && v < STATS_VERSIONS)
+		s->versions[v]++;
+	good_status = r->status == 0 || expect == NULL ||
+	    status_match(expect, r->status);
 	if (r->error != 0)
-		stats_error_add(s, r->error, 1);
-	good = r->error == 0 &&
-	    (r->status == 0 || expect == NULL ||
-	    status_match(expect, r->status));
-	if (good)
+		stats_error_add(s, STATS_ERR_ENGINE, r->error, 1);
+	else if (!good_status)
+		stats_error_add(s, STATS_ERR_STATUS, (int32_t)r->status, 1);
+	if (r->error == 0 && good_status)
 		s->ok++;
 	else
 		s->failed++;
-	if (r->error != 0)
-		return;
-	hist_record(s->latency, (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
-	hist_record(s->phase[PHASE_DNS], r->dns_us);
-	hist_record(s->phase[PHASE_CONNECT], r->connect_us);
-	hist_record(s->phase[PHASE_TLS], r->tls_us);
-	hist_record(s->phase[PHASE_TTFB], r->ttfb_us);
+	phase[PHASE_DNS] = r->dns_us;
+	phase[PHASE_CONNECT] = r->connect_us;
+	phase[PHASE_TLS] = r->tls_us;
+	phase[PHASE_TTFB] = r->ttfb_us;
+	for (i = 0; i < PHASE_MAX; i++)
+		if (r->flags & flag[i])
+			hist_record(s->phase[i], phase[i]);
+	if (r->error == 0)
+		hist_record(s->latency,
+		    (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
 }

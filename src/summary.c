@@ -64,7 +64,7 @@ summary_run(FILE *f, const struct report *rep, const struct outcome *r)
 	if (!first)
 		fputc('\n', f);
 	for (i = 0; i < s->nerrors; i++) {
-		name = engine_error_name(rep->conf, s->errors[i].code, a,
+		name = stats_error_name(rep->conf, &s->errors[i], a,
 		    sizeof(a));
 		fprintf(f, "%s%s: %llu", i == 0 ? "  Errors:    " : ", ", name,
 		    (unsigned long long)s->errors[i].count);

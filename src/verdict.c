@@ -32,7 +32,7 @@ verdict_run(struct verdict *v, const struct config *conf,
     const struct outcome *r, const char *prefix)
 {
 	const struct stats	*s = &r->stats;
-	const char		*name;
+	const struct stats_error *e;
 	char			 text[256], key[48];
 	uint64_t		 allowed;
 	size_t			 i;
@@ -51,20 +51,18 @@ verdict_run(struct verdict *v, const struct config *conf,
 	    "(--max-errors %s)", (unsigned long long)r->failed,
 	    (unsigned long long)r->issued, conf->max_errors_str);
 	verdict_reason(v, prefix, text);
-	for (i = 1; i < STATUS_MAX; i++) {
-		if (s->status[i] == 0 || status_match(&conf->expect, i))
-			continue;
-		snprintf(text, sizeof(text), "status %zu: %llu response%s "
-		    "outside --expect-status %s", i,
-		    (unsigned long long)s->status[i],
-		    s->status[i] == 1 ? "" : "s", conf->expect_str);
-		verdict_reason(v, prefix, text);
-	}
+	/* Failures by status come first, as the errors are sorted. */
 	for (i = 0; i < s->nerrors; i++) {
-		name = engine_error_name(conf, s->errors[i].code, key,
-		    sizeof(key));
-		snprintf(text, sizeof(text), "error %s: %llu", name,
-		    (unsigned long long)s->errors[i].count);
+		e = &s->errors[i];
+		if (e->kind == STATS_ERR_STATUS)
+			snprintf(text, sizeof(text), "status %d: %llu "
+			    "response%s outside --expect-status %s", e->code,
+			    (unsigned long long)e->count,
+			    e->count == 1 ? "" : "s", conf->expect_str);
+		else
+			snprintf(text, sizeof(text), "error %s: %llu",
+			    stats_error_name(conf, e, key, sizeof(key)),
+			    (unsigned long long)e->count);
 		verdict_reason(v, prefix, text);
 	}
 }

@@ -43,6 +43,24 @@ fl_run "/status/500 with --expect-status 5xx" 0 -q -n 30 -c 3 \
 fl_run "two URLs at --max-errors 50%" 0 -q -n 40 -c 4 --max-errors 50% \
     "$(URL /)" "$(URL /status/503)"
 eq "two URLs: round robin" "$(jq -c '.runs[0].status_codes' "$R")" '{"200":20,"503":20}'
+eq "two URLs: a failure by status is an error of its own" \
+    "$(jq -c '.runs[0].errors' "$R")" '{"STATUS_503":20}'
+eq "two URLs: the errors add up to the failures" \
+    "$(jqr "$R" '.runs[0] | ([.errors[]] | add) == .requests.failed')" true
+eq "two URLs: every response was HTTP/1.1" \
+    "$(jq -c '.runs[0].http_versions' "$R")" '{"1.1":40}'
+
+# Phases happen where they happen: two connections, kept alive, make two
+# connects for 100 requests, and every request has its first byte.
+fl_run "keep-alive phases" 0 -q -n 100 -c 2 -w 1 "$(URL /)"
+eq "keep-alive phases: connect and dns counted per connection" \
+    "$(jq -c '.runs[0].phases_us | [.dns.count, .connect.count, .tls.count]' \
+    "$R")" '[2,2,0]'
+eq "keep-alive phases: ttfb for every request" \
+    "$(jqr "$R" '.runs[0].phases_us.ttfb.count')" 100
+fl_run "--no-keepalive phases" 0 -q -n 20 -c 2 -w 1 --no-keepalive "$(URL /)"
+eq "--no-keepalive phases: a connect per request" \
+    "$(jqr "$R" '.runs[0].phases_us.connect.count')" 20
 fl_run "two URLs at --max-errors 49%" 1 -q -n 40 -c 4 --max-errors 49% \
     "$(URL /)" "$(URL /status/503)"
 fl_run "two URLs at --max-errors 20" 0 -q -n 40 -c 4 --max-errors 20 \

@@ -76,6 +76,11 @@ mkresult(uint64_t seq, uint32_t status, int32_t error, uint64_t latency_ns,
 	r.connect_us = connect_us;
 	r.tls_us = tls_us;
 	r.ttfb_us = ttfb_us;
+	/* A phase happened where it took time; a response was HTTP/1.1. */
+	r.flags = (dns_us > 0 ? RESULT_DNS : 0) |
+	    (connect_us > 0 ? RESULT_CONNECT : 0) |
+	    (tls_us > 0 ? RESULT_TLS : 0) | (ttfb_us > 0 ? RESULT_TTFB : 0) |
+	    (status > 0 ? RESULT_SET_VERSION(11) : 0);
 	return (r);
 }
 
@@ -261,6 +266,7 @@ setup_sweep(void **state)
 		    350 + 10 * (uint32_t)i);
 	res[0].dns_us = 90;
 	res[0].connect_us = 180;
+	res[0].flags |= RESULT_DNS | RESULT_CONNECT;
 	add_results(r, &f->conf, res, 5);
 	r->ok = 5;
 	r->issued = 5;
@@ -277,6 +283,7 @@ setup_sweep(void **state)
 		res[i].dns_us = 80 + (uint32_t)i;
 		res[i].connect_us = 200 + (uint32_t)i;
 		res[i].tls_us = 1500 + 100 * (uint32_t)i;
+		res[i].flags |= RESULT_DNS | RESULT_CONNECT | RESULT_TLS;
 		res[i].target = 1;
 	}
 	add_results(r, &f->conf, res, 12);
@@ -424,7 +431,12 @@ test_basic_content(void **state)
 		"\"X-Plain: yes\"",
 		"\"status_codes\": {\n        \"200\": 8,\n        \"503\"",
 		"\"503\": 1\n      }",
-		"\"errors\": {\n        \"COULDNT_CONNECT\": 1\n      }",
+		"\"errors\": {\n        \"COULDNT_CONNECT\": 1,\n"
+		    "        \"STATUS_503\": 1\n      }",
+		"\"http_versions\": {\n        \"1.1\": 9\n      }",
+		/* Two new connections, not ten: reused ones have none. */
+		"\"connect\": {\n          \"count\": 2,",
+		"\"dns\": {\n          \"count\": 3,",
 		"\"signal\": \"SIGKILL\"",
 		"\"reason\": \"signaled\"",
 		"\"results_delivered\": 4",
@@ -472,6 +484,8 @@ test_sweep_content(void **state)
 		"\"exit_code\": 1",
 		"\"c=4: 1 of 12 requests failed (--max-errors 1%)\"",
 		"\"c=4: status 500: 1 response outside --expect-status 2xx\"",
+		"\"STATUS_500\": 1",
+		"\"tls\": {\n          \"count\": 4,",
 	};
 
 	text = report_dump(&f->rep);
