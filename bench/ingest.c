@@ -103,7 +103,7 @@ main(int argc, char **argv)
 	config_init(&c);
 	if (config_add_url(&c, "http://127.0.0.1:9/", &errstr) == -1)
 		fatalx("%s", errstr);
-	engine_override(ENGINE_HTTP, ingest_engine);
+	engine_override(ENGINE_CURL, ingest_engine);
 	c.requests = (uint64_t)n;
 	c.requests_set = 1;
 	c.workers = (int)writers;

@@ -57,6 +57,7 @@ usage(FILE *f)
 "      --timeout D          per-task timeout (HTTP default 30s, else none)\n"
 "      --connect-timeout D  connect timeout\n"
 "      --http2              use HTTP/2 where the server offers it\n"
+"      --engine E           HTTP engine: auto (default), native or curl\n"
 "  -k, --insecure           do not verify TLS certificates\n"
 "      --no-keepalive       a new connection for every request\n"
 "Verdict:\n"
@@ -97,7 +98,8 @@ enum {
 	OPT_RESPAWN,
 	OPT_MAX_RESPAWNS,
 	OPT_RLIMIT_AS,
-	OPT_TASK_OUTPUT
+	OPT_TASK_OUTPUT,
+	OPT_ENGINE
 };
 
 static const struct option run_options[] = {
@@ -126,6 +128,7 @@ static const struct option run_options[] = {
 	{ "max-respawns",	required_argument, NULL, OPT_MAX_RESPAWNS },
 	{ "worker-rlimit-as",	required_argument, NULL, OPT_RLIMIT_AS },
 	{ "task-output",	required_argument, NULL, OPT_TASK_OUTPUT },
+	{ "engine",		required_argument, NULL, OPT_ENGINE },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL,			0,		   NULL, 0 }
@@ -155,6 +158,15 @@ arg_duration(const char *opt, const char *v)
 		usage_error("%s '%s': %s (use a duration such as 500ms, 30s "
 		    "or 2m)", opt, v, errstr);
 	return (us);
+}
+
+/* Take an HTTP engine's name: auto, native or curl. */
+static void
+arg_engine(struct config *c, const char *opt, const char *v)
+{
+	if (engine_parse(v, &c->engine_opt) == -1)
+		usage_error("%s '%s': the HTTP engine is auto, native or curl",
+		    opt, v);
 }
 
 /* Take --plugin LIB.so[:ARG] and check the library before any fork. */
@@ -252,6 +264,10 @@ opt_request(struct config *c, int ch)
 		return (1);
 	case OPT_HTTP2:
 		c->http2 = 1;
+		return (1);
+	case OPT_ENGINE:
+		arg_engine(c, "--engine", optarg);
+		c->engine_set = 1;
 		return (1);
 	case 'k':
 		c->insecure = 1;
@@ -398,7 +414,8 @@ parse_operands(struct config *c, int argc, char **argv, int after)
 static void
 parse_run(struct config *c, int argc, char **argv)
 {
-	int	 ch, i, after = -1;
+	const char	*env;
+	int		 ch, i, after = -1;
 
 	/* getopt moves operands around: count those after "--" first. */
 	for (i = 1; i < argc; i++) {
@@ -407,6 +424,9 @@ parse_run(struct config *c, int argc, char **argv)
 			break;
 		}
 	}
+	/* The environment's default comes first: an option overrides it. */
+	if ((env = getenv("FORKLOAD_ENGINE")) != NULL && *env != '\0')
+		arg_engine(c, "FORKLOAD_ENGINE", env);
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":n:d:c:w:m:H:ko:qh",

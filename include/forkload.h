@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -112,12 +113,19 @@ int		 frame_next(struct framebuf *, struct msg_hdr *,
 size_t		 frame_pending(const struct framebuf *);
 
 /* config.c */
-#define ENGINE_HTTP	0
-#define ENGINE_EXEC	1
-#define ENGINE_PLUGIN	2
+#define ENGINE_CURL	0	/* HTTP through libcurl (http.c) */
+#define ENGINE_NATIVE	1	/* HTTP/1.1 of our own (h1.c) */
+#define ENGINE_EXEC	2
+#define ENGINE_PLUGIN	3
+#define ENGINE_AUTO	(-1)	/* --engine auto: engine_choose() picks */
+#define ENGINE_IS_HTTP(k)	((k) == ENGINE_CURL || (k) == ENGINE_NATIVE)
 struct limits;
+struct h1_plan;
 struct config {
-	int		  kind;		/* ENGINE_* */
+	int		  kind;		/* ENGINE_*: the one that runs */
+	int		  engine_opt;	/* --engine: AUTO, CURL or NATIVE */
+	int		  engine_set;	/* --engine was given */
+	struct h1_plan	 *plan;		/* the native engine's requests */
 	char		**exec_argv;	/* NULL-ended */
 	char		 *plugin_path;
 	char		 *plugin_arg;
@@ -323,14 +331,138 @@ struct worker;
 int		 engine_run(struct worker *);
 const char	*engine_error_name(const struct config *, int, char *, size_t);
 const char	*engine_name(int);
+int		 engine_parse(const char *, int *);
+int		 engine_choose(struct config *, char *, size_t);
 int		 engine_in_worker(int);
 void		 engine_override(int, int (*)(struct worker *));
+
+/* timer.c: deadlines in a min-heap */
+struct timers {
+	uint64_t	*when;		/* heap order */
+	uint32_t	*who;		/* the owner of each heap entry */
+	uint32_t	*pos;		/* each owner's heap entry */
+	uint32_t	 n;		/* entries in the heap */
+	uint32_t	 owners;
+};
+void		 timer_init(struct timers *, uint32_t);
+void		 timer_free(struct timers *);
+void		 timer_set(struct timers *, uint32_t, uint64_t);
+void		 timer_clear(struct timers *, uint32_t);
+int		 timer_next(const struct timers *, uint64_t *, uint32_t *);
+
+/* h1_plan.c: the native engine's requests, built before any fork */
+#define H1_ADDRS	4	/* addresses of a name, tried in turn */
+struct h1_target {
+	char			*req;	/* the whole request, body too */
+	size_t			 reqlen;
+	int			 head;	/* HEAD: no body comes back */
+	struct sockaddr_storage	 addr[H1_ADDRS];
+	socklen_t		 addrlen[H1_ADDRS];
+	int			 naddr;	/* 0: the name did not resolve */
+	uint32_t		 dns_us; /* how long the lookup took */
+	uint32_t		 pool;	/* first target at this address */
+};
+struct h1_plan {
+	struct h1_target	*t;		/* one per URL */
+	size_t			 n;
+};
+int		 h1_plan_check_url(const char *, char *, size_t,
+		    const char **);
+struct h1_plan	*h1_plan_new(const struct config *);
+void		 h1_plan_free(struct h1_plan *);
+
+/* h1_resp.c: one response, read by http-parser */
+#define H1_MORE		0
+#define H1_DONE		1
+#define H1_FAIL		(-1)
+#define H1_MAXHDR	(64 * 1024)	/* default bound of the headers */
+struct h1_resp;
+void		 h1_resp_init(uint32_t);
+size_t		 h1_resp_size(void);
+void		 h1_resp_start(struct h1_resp *, int);
+int		 h1_resp_feed(struct h1_resp *, const char *, size_t,
+		    size_t *);
+int		 h1_resp_eof(struct h1_resp *);
+int		 h1_resp_status(const struct h1_resp *);
+unsigned int	 h1_resp_version(const struct h1_resp *);
+int		 h1_resp_keepalive(const struct h1_resp *);
+int		 h1_resp_error(const struct h1_resp *);
+uint64_t	 h1_resp_bytes(const struct h1_resp *);
+
+/* h1.c: the native HTTP/1.1 engine's loop */
+int		 h1_run(struct worker *);
+
+/* h1_conn.c: one connection of the native engine */
+#define H1_RBUF		65536	/* one read; a worker's only buffer */
+/* Where a connection is in serving one request. */
+enum h1_state {
+	CONN_IDLE,		/* nothing left to do, no socket */
+	CONN_FREE,		/* a result is out: ready for the next */
+	CONN_CONNECTING,
+	CONN_SENDING,
+	CONN_RECEIVING
+};
+struct h1conn {
+	int		 fd;		/* -1: none */
+	enum h1_state	 state;
+	uint32_t	 id;		/* index, and timer owner */
+	uint32_t	 target;
+	uint32_t	 pool;		/* where the socket is connected */
+	int		 ai;		/* which of the target's addresses */
+	uint64_t	 seq;
+	uint64_t	 begin_ns;	/* the request was taken */
+	uint64_t	 start_ns;	/* its first byte was written */
+	uint64_t	 open_ns;	/* connect() was called */
+	size_t		 sent;
+	uint64_t	 bytes_out;
+	uint32_t	 flags;		/* RESULT_* so far */
+	uint32_t	 connect_us;
+	uint32_t	 ttfb_us;
+	int		 reused;	/* the request went on a kept socket */
+	int		 retried;
+	struct h1_resp	*resp;
+};
+/* A worker's native engine: its connections, epoll and deadlines. */
+struct h1 {
+	struct worker		*w;
+	const struct h1_plan	*plan;
+	int			 epfd;
+	struct h1conn		*conns;
+	uint32_t		 nconns;
+	uint32_t		 active;	/* connections with work */
+	struct timers		 timers;
+	char			*rbuf;
+	char			*dns_told;	/* per target: dns told */
+	uint64_t		 now;		/* the clock, once a wake */
+	uint64_t		 timeout_ns;	/* 0: none */
+	uint64_t		 connect_timeout_ns;
+	int			 keepalive;
+};
+void		 h1_conn_close(struct h1conn *);
+void		 h1_conn_result(struct h1 *, struct h1conn *, int);
+void		 h1_conn_next(struct h1 *, struct h1conn *);
+void		 h1_conn_event(struct h1 *, struct h1conn *, uint32_t);
 
 /* http.c */
 int		 http_run(struct worker *);
 const char	*http_version(void);
 
 /* http_error.c */
+/*
+ * The errors both HTTP engines report, as libcurl numbers them (CURLcode),
+ * so that a report names a failure the same whichever engine ran.
+ */
+#define HTTP_ERR_UNSUPPORTED_PROTOCOL	1
+#define HTTP_ERR_COULDNT_RESOLVE_HOST	6
+#define HTTP_ERR_COULDNT_CONNECT	7
+#define HTTP_ERR_WEIRD_SERVER_REPLY	8
+#define HTTP_ERR_PARTIAL_FILE		18
+#define HTTP_ERR_OPERATION_TIMEDOUT	28
+#define HTTP_ERR_ABORTED		42	/* ABORTED_BY_CALLBACK */
+#define HTTP_ERR_GOT_NOTHING		52
+#define HTTP_ERR_SEND_ERROR		55
+#define HTTP_ERR_RECV_ERROR		56
+#define HTTP_ERR_TOO_LARGE		100
 const char	*http_error_name(int);
 
 /* http_request.c: void * stands for curl's CURL *, kept out of here */
@@ -373,6 +505,7 @@ struct worker {
 };
 __dead void	 worker_main(struct worker *);
 int		 worker_claim(struct worker *, uint64_t *);
+int		 worker_claim_now(struct worker *, uint64_t, uint64_t *);
 int		 worker_stopping(struct worker *);
 int		 worker_interrupted(void);
 void		 worker_emit(struct worker *, const struct result *);

@@ -35,6 +35,7 @@ config_init(struct config *c)
 	c->max_errors_pct = -1;
 	c->max_errors_str = xstrdup("0");
 	c->max_respawns = 100;
+	c->engine_opt = ENGINE_AUTO;
 	/* FORKLOAD_RUN_ID: random, so tasks of different runs never clash. */
 	snprintf(c->run_id, sizeof(c->run_id), "%08x%08x%08x%08x",
 	    arc4random(), arc4random(), arc4random(), arc4random());
@@ -66,6 +67,7 @@ config_free(struct config *c)
 	free(c->plugin_path);
 	free(c->plugin_arg);
 	free(c->task_output);
+	h1_plan_free(c->plan);
 }
 
 /* Add a target URL after checking it is http(s) with a host; 0 or -1. */
@@ -411,7 +413,7 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 
 	if (c->exec && c->kind == ENGINE_PLUGIN)
 		msg = "--exec and --plugin cannot be used together";
-	else if (c->kind == ENGINE_HTTP && c->nurls == 0)
+	else if (ENGINE_IS_HTTP(c->kind) && c->nurls == 0)
 		msg = "no URL given";
 	else if (c->task_output != NULL && c->kind != ENGINE_EXEC)
 		msg = "--task-output is for --exec runs";
@@ -429,5 +431,8 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 		free(c->method);
 		c->method = xstrdup("POST");
 	}
-	return (config_check_nofile(c, lim, err, len));
+	if (config_check_nofile(c, lim, err, len) == -1)
+		return (-1);
+	/* Last: the native engine's requests are built from all the rest. */
+	return (engine_choose(c, err, len));
 }

@@ -98,6 +98,7 @@ static const char *http_errors[] = {
 	[97] = "PROXY",
 	[98] = "SSL_CLIENTCERT",
 	[99] = "UNRECOVERABLE_POLL",
+	[100] = "TOO_LARGE",		/* curl 8.6; the native engine's too */
 };
 
 /* Return the name of a curl error code ("COULDNT_CONNECT"), or NULL. */

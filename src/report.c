@@ -89,7 +89,7 @@ report_config(const struct config *c)
 	    report_strings(c->headers, c->nheaders, 1));
 	json_object_set_new(o, "body_bytes", c->data == NULL ? json_null() :
 	    report_uint(c->datalen));
-	json_object_set_new(o, "timeout_us", c->kind != ENGINE_HTTP &&
+	json_object_set_new(o, "timeout_us", !ENGINE_IS_HTTP(c->kind) &&
 	    !c->timeout_set ? json_null() : report_uint(c->timeout_us));
 	json_object_set_new(o, "connect_timeout_us",
 	    c->connect_timeout_us == 0 ? json_null() :
@@ -218,7 +218,8 @@ report_versions(const struct stats *s)
 	for (v = 1; v < STATS_VERSIONS; v++) {
 		if (s->versions[v] == 0)
 			continue;
-		if (v % 10 == 0)
+		/* HTTP/2 and 3 have no minor version; 1.0 has. */
+		if (v >= 20 && v % 10 == 0)
 			snprintf(key, sizeof(key), "%zu", v / 10);
 		else
 			snprintf(key, sizeof(key), "%zu.%zu", v / 10, v % 10);
@@ -357,7 +358,7 @@ report_build(const struct report *rep)
 	json_object_set_new(o, "run_id", json_string(rep->conf->run_id));
 	json_object_set_new(tool, "name", json_string("forkload"));
 	json_object_set_new(tool, "version", json_string(rep->version));
-	json_object_set_new(tool, "libcurl", rep->conf->kind == ENGINE_HTTP &&
+	json_object_set_new(tool, "libcurl", rep->conf->kind == ENGINE_CURL &&
 	    rep->libcurl != NULL && *rep->libcurl != '\0' ?
 	    json_string(rep->libcurl) : json_null());
 	json_object_set_new(o, "tool", tool);

@@ -91,7 +91,11 @@ summary_print(FILE *f, const struct report *rep)
 	char *const		*arg;
 	size_t			 i;
 
-	fprintf(f, "forkload %s: ", rep->version);
+	fprintf(f, "forkload %s", rep->version);
+	/* Which HTTP engine ran: their figures are not each other's. */
+	if (ENGINE_IS_HTTP(c->kind))
+		fprintf(f, ", %s engine", engine_name(c->kind));
+	fprintf(f, ": ");
 	if (c->kind == ENGINE_EXEC) {
 		fprintf(f, "exec");
 		for (arg = c->exec_argv; *arg != NULL; arg++)

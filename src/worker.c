@@ -209,6 +209,20 @@ worker_claim(struct worker *w, uint64_t *seq)
 	return (shm_claim(w->shm, w->slot, seq));
 }
 
+/*
+ * Claim the next task as worker_claim() does, with the time now that the
+ * engine read already: an engine that reads the clock once per wake-up
+ * need not read it again per task.
+ */
+int
+worker_claim_now(struct worker *w, uint64_t now, uint64_t *seq)
+{
+	if (worker_stop || shm_stopped(w->shm) ||
+	    (w->deadline_ns != 0 && now >= w->deadline_ns))
+		return (0);
+	return (shm_claim(w->shm, w->slot, seq));
+}
+
 /* Note in shared memory which task runs now, for the parent's watch. */
 void
 worker_task_begin(struct worker *w, uint64_t seq)

@@ -47,6 +47,20 @@ bad "'GET POST'" -m 'GET POST' "$U"
 bad "'101%'" --max-errors 101% "$U"
 bad "-c and --sweep" -c 5 --sweep 1,2 "$U"
 bad "needs a value" "$U" -n
+# The HTTP engine: a name it knows, and what only libcurl can do.
+bad "--engine 'bogus'" --engine bogus "$U"
+bad "--engine native: URL 'https://127.0.0.1:1/'" --engine native \
+    https://127.0.0.1:1/
+bad "--engine native: --http2" --engine native --http2 "$U"
+bad "--engine native: URL 'http://u:p@127.0.0.1:1/'" --engine native \
+    http://u:p@127.0.0.1:1/
+bad "--engine native: URL 'http://127.0.0.1:99999/'" --engine native \
+    http://127.0.0.1:99999/
+bad "--engine: a --exec or --plugin run" --engine curl --exec -- /bin/true
+(FORKLOAD_ENGINE=bogus && export FORKLOAD_ENGINE && \
+    bad "FORKLOAD_ENGINE 'bogus'" "$U")
+(http_proxy=http://127.0.0.1:1 && export http_proxy && \
+    bad "the proxy in http_proxy" --engine native "$U")
 
 # -o into a missing directory: the -o is the bad value here.
 rm -rf "$TMP/missing"

@@ -50,12 +50,41 @@ eq "two URLs: the errors add up to the failures" \
 eq "two URLs: every response was HTTP/1.1" \
     "$(jq -c '.runs[0].http_versions' "$R")" '{"1.1":40}'
 
+# --engine auto: the native engine, unless the run needs libcurl's.
+fl_run "--engine auto, http://" 0 -q -n 5 --engine auto "$(URL /)"
+eq "--engine auto, http://: native" "$(jqr "$R" .config.engine)" native
+fl_run "--engine auto, https://" 1 -q -n 2 --engine auto \
+    "https://127.0.0.1:$PORT/"
+eq "--engine auto, https://: curl" "$(jqr "$R" .config.engine)" curl
+eq "--engine auto, https:// to a plain server: SSL_CONNECT_ERROR" \
+    "$(jq -c '.runs[0].errors' "$R")" '{"SSL_CONNECT_ERROR":2}'
+# A proxy that libcurl would use: refused here, so it shows.
+(
+	http_proxy="http://127.0.0.1:$(free_port)/"
+	export http_proxy
+	fl_run "--engine auto with http_proxy" 1 -q -n 2 --engine auto \
+	    "$(URL /)"
+	eq "--engine auto with http_proxy: curl, through the proxy" \
+	    "$(jq -c '[.config.engine, .runs[0].errors]' "$R")" \
+	    '["curl",{"COULDNT_CONNECT":2}]'
+	no_proxy="localhost,127.0.0.1"
+	export no_proxy
+	fl_run "--engine auto, no_proxy exempts" 0 -q -n 2 --engine auto \
+	    "$(URL /)"
+	eq "--engine auto, no_proxy exempts: native" \
+	    "$(jqr "$R" .config.engine)" native
+)
+
 # Phases happen where they happen: two connections, kept alive, make two
 # connects for 100 requests, and every request has its first byte.
+# The curl engine looks a name up per connection, the native engine once
+# before the run.
 fl_run "keep-alive phases" 0 -q -n 100 -c 2 -w 1 "$(URL /)"
-eq "keep-alive phases: connect and dns counted per connection" \
+ndns=2
+[ "$(jqr "$R" .config.engine)" = native ] && ndns=1
+eq "keep-alive phases: dns and connect counted where they happened" \
     "$(jq -c '.runs[0].phases_us | [.dns.count, .connect.count, .tls.count]' \
-    "$R")" '[2,2,0]'
+    "$R")" "[$ndns,2,0]"
 eq "keep-alive phases: ttfb for every request" \
     "$(jqr "$R" '.runs[0].phases_us.ttfb.count')" 100
 fl_run "--no-keepalive phases" 0 -q -n 20 -c 2 -w 1 --no-keepalive "$(URL /)"
@@ -103,6 +132,11 @@ eq "--data-file: body_bytes" "$(jqr "$R" '.config.body_bytes')" 11
 eq "--json exits 0" $? 0
 eq "--json: stdout parses as the report" "$(jqr "$TMP/stdout" '.schema')" forkload-report/1
 check "--json: summary on stderr" grep -q '^Verdict: PASSED' "$TMP/stderr"
+eq "--json: the summary names the engine that ran" \
+    "$(head -1 "$TMP/stderr" | sed -n 's/^forkload [^,]*, \([a-z]*\) engine:.*/\1/p')" \
+    "$(jqr "$TMP/stdout" .config.engine)"
+eq "--json: tool.libcurl only when the curl engine ran" \
+    "$(jqr "$TMP/stdout" '(.config.engine == "curl") == (.tool.libcurl != null)')" true
 "$FL" run -n 10 -c 2 -q "$(URL /)" > "$TMP/stdout" 2> "$TMP/stderr"
 eq "-q exits 0" $? 0
 check "-q: prints nothing" sh -c "[ ! -s '$TMP/stdout' ] && [ ! -s '$TMP/stderr' ]"

@@ -9,20 +9,35 @@ set -u
 cd "$(dirname "$0")/.."
 B=${1:-${B:-build}}
 export B
-SCRIPTS="badinput http crash signals nginx exec plugin chaos summary"
+# The scripts that run HTTP run once per engine, FORKLOAD_ENGINE choosing
+# it (their lines then read "http[curl]: ..."); the others run once.
+ENGINES="native curl"
+HTTP_SCRIPTS="badinput http crash signals nginx chaos summary"
+OTHER_SCRIPTS="exec plugin"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for s in $SCRIPTS; do
-	sh "tests/$s.sh" > "$tmp/$s"
+# one SCRIPT [ENGINE]: run a script, and say so when it stops early, on a
+# shell error say: it must not pass for the checks it never reached.
+one() {
+	out="$tmp/$1${2:+.$2}"
+	FORKLOAD_ENGINE=${2:-} sh "tests/$1.sh" > "$out"
 	rc=$?
-	cat "$tmp/$s"
-	# A script that stops early, on a shell error say, must not pass
-	# for the checks that it never reached.
+	cat "$out"
 	if [ $rc -ne 0 ]; then
-		echo "not ok - $s: the script exited with status $rc"
-	elif ! grep -q '^ok ' "$tmp/$s"; then
-		echo "not ok - $s: no check passed or was skipped"
+		echo "not ok - $1${2:+[$2]}: the script exited with status $rc"
+	elif ! grep -q '^ok ' "$out"; then
+		echo "not ok - $1${2:+[$2]}: no check passed or was skipped"
 	fi
-done | tee "$tmp/all"
+}
+{
+	for e in $ENGINES; do
+		for s in $HTTP_SCRIPTS; do
+			one "$s" "$e"
+		done
+	done
+	for s in $OTHER_SCRIPTS; do
+		one "$s"
+	done
+} | tee "$tmp/all"
 sh tests/tally.sh "# integration: " < "$tmp/all"

@@ -8,7 +8,7 @@ PY=/usr/bin/python3
 TMP=$(mktemp -d)
 TPID=""
 PORT=""
-NAME=$(basename "$0" .sh)
+NAME=$(basename "$0" .sh)${FORKLOAD_ENGINE:+[$FORKLOAD_ENGINE]}
 PLUGINS="$B/tests/plugins"
 # fl_run and fl_start write the report to $R, and forkload's stdout and
 # stderr to $FLOUT and $FLERR.

@@ -1,6 +1,7 @@
 # The human summary, whole, against golden files: tests/golden/summary-*.txt.
 # What varies from one run to the next is masked first: durations and
-# latencies, req/s rates, the target's port, pids and forkload's version.
+# latencies, req/s rates, the target's port, pids, forkload's version and
+# the HTTP engine (the suite runs under each; http.sh checks the name).
 # The rest is made fixed: the workers pinned with -w (a plugin run has one
 # worker per -c), a single worker in the crash cases so that the same
 # worker crashes with the same results every time, no core dumps, and
@@ -24,7 +25,8 @@ FL="$(cd "$B" && pwd)/forkload"
 # 61us, 9.25ms, 1.50s, 2m03s, 1h02m03s.
 mask() {
 	sed -E \
-	    -e 's/^forkload [^ ]+:/forkload VERSION:/' \
+	    -e 's/^forkload [^ ,:]+/forkload VERSION/' \
+	    -e 's/^(forkload VERSION), (native|curl) engine:/\1, ENGINE engine:/' \
 	    -e 's#(://(127\.0\.0\.1|\[::1\])):[0-9]+#\1:PORT#g' \
 	    -e 's#[0-9]+\.[0-9]+ req/s#RATE req/s#g' \
 	    -e 's/\(pid [0-9]+\)/(pid PID)/g' \

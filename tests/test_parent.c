@@ -138,7 +138,7 @@ setup_conf(struct config *c, int (*engine)(struct worker *), uint64_t n)
 
 	config_init(c);
 	assert_int_equal(config_add_url(c, "http://127.0.0.1:9/", &errstr), 0);
-	engine_override(ENGINE_HTTP, engine);
+	engine_override(ENGINE_CURL, engine);
 	c->requests = n;
 	c->requests_set = 1;
 	c->workers = 2;

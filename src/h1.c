@@ -1,0 +1,136 @@
+/*
+ * The native HTTP/1.1 engine: a worker drives its share of connections on
+ * one edge-triggered epoll. Each socket is registered once for its life,
+ * each request is bytes built before the run (h1_plan.c) and goes out in
+ * one write, and each response is read through http-parser (h1_resp.c)
+ * and dropped. No allocation, formatting or epoll_ctl per request, and one
+ * clock read per wake-up; deadlines live in a heap (timer.c).
+ */
+#include <sys/epoll.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forkload.h"
+
+#define H1_EVENTS	256
+
+/* Fail every request whose deadline has passed, and go on. */
+static void
+h1_expire(struct h1 *h)
+{
+	struct h1conn	*c;
+	uint64_t	 when;
+	uint32_t	 id;
+
+	while (timer_next(&h->timers, &when, &id) && when <= h->now) {
+		c = &h->conns[id];
+		h1_conn_result(h, c, HTTP_ERR_OPERATION_TIMEDOUT);
+		h1_conn_next(h, c);
+	}
+}
+
+/* Stop now: every request in flight becomes an aborted result. */
+static void
+h1_abort(struct h1 *h)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < h->nconns; i++) {
+		if (h->conns[i].state == CONN_IDLE ||
+		    h->conns[i].state == CONN_FREE)
+			continue;
+		h1_conn_result(h, &h->conns[i], HTTP_ERR_ABORTED);
+		h1_conn_close(&h->conns[i]);
+	}
+}
+
+/* How long epoll may wait: until the batch is due or a deadline comes. */
+static int
+h1_wait_ms(struct h1 *h)
+{
+	uint64_t	 when, ms;
+	uint32_t	 id;
+	int		 max;
+
+	max = worker_sleep_ms(h->w, WORKER_TICK_MS);
+	if (!timer_next(&h->timers, &when, &id))
+		return (max);
+	if (when <= h->now)
+		return (0);
+	ms = (when - h->now + NS_PER_MS - 1) / NS_PER_MS;
+	return (ms < (uint64_t)max ? (int)ms : max);
+}
+
+/* The event loop, until no connection has a request left. */
+static void
+h1_loop(struct h1 *h)
+{
+	struct epoll_event	 ev[H1_EVENTS];
+	int			 i, n;
+
+	while (h->active > 0) {
+		if (worker_interrupted()) {
+			h1_abort(h);
+			return;
+		}
+		n = epoll_wait(h->epfd, ev, H1_EVENTS, h1_wait_ms(h));
+		if (n == -1 && errno != EINTR)
+			fatal("epoll_wait");
+		/* One clock read for everything this wake-up brought. */
+		h->now = clock_now_ns();
+		for (i = 0; i < n; i++)
+			h1_conn_event(h, ev[i].data.ptr, ev[i].events);
+		h1_expire(h);
+		worker_tick(h->w);
+	}
+}
+
+/* Run a worker's share of HTTP/1.1 requests; returns 0. */
+int
+h1_run(struct worker *w)
+{
+	struct h1	 h;
+	char		*resps;
+	uint32_t	 i;
+
+	worker_hello(w, "native");
+	h1_resp_init(H1_MAXHDR);
+	memset(&h, 0, sizeof(h));
+	h.w = w;
+	h.plan = w->conf->plan;
+	/* 0 means no deadline, as for libcurl. */
+	h.timeout_ns = w->conf->timeout_us * NS_PER_US;
+	h.connect_timeout_ns = w->conf->connect_timeout_us * NS_PER_US;
+	h.keepalive = !w->conf->no_keepalive;
+	if ((h.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		fatal("epoll_create1");
+	h.nconns = (uint32_t)w->concurrency;
+	h.conns = xcalloc(h.nconns, sizeof(*h.conns));
+	resps = xcalloc(h.nconns, h1_resp_size());
+	h.rbuf = xmalloc(H1_RBUF);
+	h.dns_told = xcalloc(h.plan->n, 1);
+	timer_init(&h.timers, h.nconns);
+	h.now = clock_now_ns();
+	for (i = 0; i < h.nconns; i++) {
+		h.conns[i].fd = -1;
+		h.conns[i].id = i;
+		h.conns[i].resp = (struct h1_resp *)(void *)(resps +
+		    (size_t)i * h1_resp_size());
+		h.conns[i].state = CONN_FREE;
+		h.active++;
+		h1_conn_next(&h, &h.conns[i]);
+	}
+	h1_loop(&h);
+	for (i = 0; i < h.nconns; i++)
+		h1_conn_close(&h.conns[i]);
+	timer_free(&h.timers);
+	free(h.dns_told);
+	free(h.rbuf);
+	free(resps);
+	free(h.conns);
+	(void)close(h.epfd);
+	return (0);
+}

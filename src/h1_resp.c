@@ -1,0 +1,235 @@
+/*
+ * One HTTP/1.1 response as the native engine reads it: bytes in, in any
+ * pieces, through http-parser (the parser wrk uses), and out a verdict:
+ * more needed, done (with its status, version and whether the connection
+ * may be kept), or failed (with the error both engines name the same).
+ * It keeps no body: a body is counted and dropped. No sockets here, so a
+ * fuzzer can drive it exactly as a server would.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <http_parser.h>
+
+#include "forkload.h"
+
+struct h1_resp {
+	http_parser	 p;
+	int		 head;		/* no body follows the headers */
+	int		 done;		/* the final response is whole */
+	int		 error;		/* HTTP_ERR_*, once failed */
+	int		 status;	/* of the final response, when known */
+	int		 keepalive;	/* the connection may serve again */
+	int		 in_body;	/* the final headers are in */
+	unsigned int	 interim;	/* 1xx responses passed over */
+	uint64_t	 bytes;		/* taken so far */
+};
+
+static int	h1_resp_on_headers(http_parser *);
+static int	h1_resp_on_complete(http_parser *);
+
+/* The callbacks: nothing per byte, so a body costs no calls. */
+static const http_parser_settings h1_resp_settings = {
+	.on_headers_complete = h1_resp_on_headers,
+	.on_message_complete = h1_resp_on_complete,
+};
+
+/*
+ * Bound the headers of every response this process reads to maxhdr
+ * bytes; past that a request fails with TOO_LARGE. (http-parser keeps the
+ * bound process-wide.)
+ */
+void
+h1_resp_init(uint32_t maxhdr)
+{
+	http_parser_set_max_header_size(maxhdr);
+}
+
+/* Return the size of a struct h1_resp, to allocate one per connection. */
+size_t
+h1_resp_size(void)
+{
+	return (sizeof(struct h1_resp));
+}
+
+/*
+ * Get r ready for the response to a new request; head says that none of
+ * its responses has a body (a HEAD request).
+ */
+void
+h1_resp_start(struct h1_resp *r, int head)
+{
+	memset(r, 0, sizeof(*r));
+	http_parser_init(&r->p, HTTP_RESPONSE);
+	r->p.data = r;
+	r->head = head;
+}
+
+/*
+ * The headers of a response are whole. A status under 100 is no HTTP
+ * status: libcurl takes such a reply for HTTP/0.9 and refuses it, and so
+ * does this. Returning 1 tells http-parser that no body follows: after
+ * HEAD, and for 204 and 304, whatever length they claim (http-parser
+ * would wait for a 304's Content-Length bytes).
+ */
+static int
+h1_resp_on_headers(http_parser *p)
+{
+	struct h1_resp	*r = p->data;
+
+	if (p->status_code < 100)
+		return (-1);
+	r->in_body = 1;
+	return (r->head || p->status_code == 204 || p->status_code == 304);
+}
+
+/*
+ * A response is whole. An interim one (1xx, but 101 which switches the
+ * protocol) is passed over: the final one follows on the same bytes. The
+ * final one pauses the parser, so what follows it is not taken.
+ */
+static int
+h1_resp_on_complete(http_parser *p)
+{
+	struct h1_resp	*r = p->data;
+
+	if (p->status_code >= 100 && p->status_code < 200 &&
+	    p->status_code != 101) {
+		r->interim++;
+		r->in_body = 0;
+		return (0);
+	}
+	r->done = 1;
+	r->status = p->status_code;
+	r->keepalive = http_should_keep_alive(p);
+	http_parser_pause(p, 1);
+	return (0);
+}
+
+/*
+ * libcurl's name for what http-parser found wrong. Before a status line
+ * is read, the reply is no HTTP/1.x at all: libcurl refuses it as HTTP/0.9
+ * (UNSUPPORTED_PROTOCOL). Headers over the bound are TOO_LARGE (curl 8.6's
+ * name; libcurl 7.88 says RECV_ERROR), a broken body RECV_ERROR, as
+ * libcurl has it, and anything else in the headers a weird reply.
+ */
+static int
+h1_resp_errno(const struct h1_resp *r, enum http_errno e)
+{
+	if (e == HPE_HEADER_OVERFLOW)
+		return (HTTP_ERR_TOO_LARGE);
+	if (r->p.status_code == 0 || e == HPE_CB_headers_complete)
+		return (HTTP_ERR_UNSUPPORTED_PROTOCOL);
+	if (r->in_body || e == HPE_INVALID_CHUNK_SIZE ||
+	    e == HPE_INVALID_CONTENT_LENGTH ||
+	    e == HPE_UNEXPECTED_CONTENT_LENGTH)
+		return (HTTP_ERR_RECV_ERROR);
+	return (HTTP_ERR_WEIRD_SERVER_REPLY);
+}
+
+/*
+ * Take len bytes of the response. Returns H1_MORE when it needs more,
+ * H1_DONE when the final response is whole (*used then says how many
+ * bytes it took; more are not its own), or H1_FAIL with the error set.
+ */
+int
+h1_resp_feed(struct h1_resp *r, const char *buf, size_t len, size_t *used)
+{
+	size_t		 n;
+	enum http_errno	 e;
+
+	*used = 0;
+	if (r->done)
+		return (H1_DONE);
+	if (r->error != 0)
+		return (H1_FAIL);
+	n = http_parser_execute(&r->p, &h1_resp_settings, buf, len);
+	r->bytes += n;
+	*used = n;
+	if (r->done)
+		return (H1_DONE);
+	e = HTTP_PARSER_ERRNO(&r->p);
+	if (e != HPE_OK) {
+		r->error = h1_resp_errno(r, e);
+		return (H1_FAIL);
+	}
+	if (r->p.upgrade) {
+		/* 101 or an Upgrade: what follows is no longer HTTP/1.1. */
+		r->done = 1;
+		r->status = r->p.status_code;
+		r->keepalive = 0;
+		return (H1_DONE);
+	}
+	return (H1_MORE);
+}
+
+/*
+ * The server closed the connection. A body that runs to the close ends
+ * there (H1_DONE); otherwise it is H1_FAIL: nothing at all came
+ * (GOT_NOTHING), or the response stopped short (PARTIAL_FILE, or
+ * GOT_NOTHING within the headers, as libcurl says).
+ */
+int
+h1_resp_eof(struct h1_resp *r)
+{
+	if (r->done)
+		return (H1_DONE);
+	if (r->error != 0)
+		return (H1_FAIL);
+	if (r->bytes == 0) {
+		r->error = HTTP_ERR_GOT_NOTHING;
+		return (H1_FAIL);
+	}
+	(void)http_parser_execute(&r->p, &h1_resp_settings, NULL, 0);
+	if (r->done) {
+		r->keepalive = 0;
+		return (H1_DONE);
+	}
+	/*
+	 * Cut short in the body is PARTIAL_FILE, as libcurl has it. Within
+	 * the headers libcurl says GOT_NOTHING for a cut status line, and
+	 * takes a cut header for the end of the headers: this engine calls
+	 * both GOT_NOTHING, as no whole response came.
+	 */
+	r->error = r->in_body ? HTTP_ERR_PARTIAL_FILE : HTTP_ERR_GOT_NOTHING;
+	return (H1_FAIL);
+}
+
+/* Return the status of the final response, or 0 before its status line. */
+int
+h1_resp_status(const struct h1_resp *r)
+{
+	if (r->status != 0)
+		return (r->status);
+	return (r->in_body ? (int)r->p.status_code : 0);
+}
+
+/* Return the HTTP version of the response, major * 10 + minor; 0: none. */
+unsigned int
+h1_resp_version(const struct h1_resp *r)
+{
+	if (!r->in_body && !r->done)
+		return (0);
+	return (r->p.http_major * 10 + r->p.http_minor);
+}
+
+/* Return 1 when the connection may carry another request. */
+int
+h1_resp_keepalive(const struct h1_resp *r)
+{
+	return (r->done && r->keepalive);
+}
+
+/* Return the error of a failed response (HTTP_ERR_*), or 0. */
+int
+h1_resp_error(const struct h1_resp *r)
+{
+	return (r->error);
+}
+
+/* Return the bytes taken so far, interim responses included. */
+uint64_t
+h1_resp_bytes(const struct h1_resp *r)
+{
+	return (r->bytes);
+}
