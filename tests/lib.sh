@@ -57,16 +57,22 @@ eq() {
 	if [ "$2" = "$3" ]; then ok "$1"; else notok "$1" "got '$2', want '$3'"; fi
 }
 
+# read_port FILE: the port a server that is starting prints to FILE,
+# once it is there; waits up to 5 s, and prints nothing if it never comes.
+read_port() {
+	i=0
+	while [ ! -s "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	cat "$1"
+}
+
 # Start forkload-target on a free loopback port; sets PORT and TPID.
 start_target() {
 	"$FT" --listen 127.0.0.1:0 > "$TMP/port" &
 	TPID=$!
-	i=0
-	while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	PORT=$(cat "$TMP/port")
+	PORT=$(read_port "$TMP/port")
 	[ -n "$PORT" ] || { echo "not ok - $NAME: forkload-target did not start"; exit 0; }
 }
 
