@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/.."
 B=${1:-${B:-build}}
 export B
-SCRIPTS="badinput http crash signals nginx exec plugin chaos summary"
+SCRIPTS="badinput http crash signals nginx exec plugin chaos summary hostile"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -187,6 +187,25 @@ fl_wait() {
 	fl_check "$1" "$2"
 }
 
+# The HTTP engines that hostile.sh and conformance.sh run in turn, each
+# against the same expectations: "curl native" once the native engine
+# lands. ENGINES in the environment overrides it.
+ENGINES=${ENGINES:-curl}
+# forkload takes --engine only once it has a second engine; before, every
+# HTTP run is libcurl's.
+HAS_ENGINE=0
+"$FL" run --help 2>&1 | grep -q -- --engine && HAS_ENGINE=1
+
+# engine_args E: the options that select engine E, or, when forkload has
+# no --engine yet, nothing for curl and a failure for any other engine.
+engine_args() {
+	if [ "$HAS_ENGINE" -eq 1 ]; then
+		echo "--engine $1"
+	elif [ "$1" != curl ]; then
+		return 1
+	fi
+}
+
 # Validate a report against doc/report.schema.json.
 schema_ok() { $PY tests/schema.py doc/report.schema.json "$1"; }
 
