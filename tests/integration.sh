@@ -9,7 +9,8 @@ set -u
 cd "$(dirname "$0")/.."
 B=${1:-${B:-build}}
 export B
-SCRIPTS="badinput http crash signals nginx exec plugin chaos summary hostile"
+SCRIPTS="badinput http crash signals nginx exec plugin chaos summary hostile
+    conformance"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
