@@ -326,9 +326,11 @@ config_workers(const struct config *c, int concurrency)
 	/*
 	 * libcurl's cost per request grows with the connections one multi
 	 * handle holds (bench/RESULTS.md, workload E): keep each worker's
-	 * share at CONNS_PER_WORKER or below.
+	 * share at CONNS_PER_WORKER or below. The native engine's cost does
+	 * not grow so: one worker per CPU keeps its memory down.
 	 */
-	if (w < (concurrency + CONNS_PER_WORKER - 1) / CONNS_PER_WORKER)
+	if (c->kind != ENGINE_NATIVE &&
+	    w < (concurrency + CONNS_PER_WORKER - 1) / CONNS_PER_WORKER)
 		w = (concurrency + CONNS_PER_WORKER - 1) / CONNS_PER_WORKER;
 	return (w < WORKERS_MAX ? w : WORKERS_MAX);
 }
@@ -431,8 +433,11 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 		free(c->method);
 		c->method = xstrdup("POST");
 	}
-	if (config_check_nofile(c, lim, err, len) == -1)
+	/*
+	 * The engine first: the workers a level gets, so the descriptors
+	 * each needs, depend on it; its requests are built from the rest.
+	 */
+	if (engine_choose(c, err, len) == -1)
 		return (-1);
-	/* Last: the native engine's requests are built from all the rest. */
-	return (engine_choose(c, err, len));
+	return (config_check_nofile(c, lim, err, len));
 }

@@ -21,15 +21,18 @@ struct h1_resp {
 	int		 status;	/* of the final response, when known */
 	int		 keepalive;	/* the connection may serve again */
 	int		 in_body;	/* the final headers are in */
+	int		 status_line;	/* the status line is whole */
 	unsigned int	 interim;	/* 1xx responses passed over */
 	uint64_t	 bytes;		/* taken so far */
 };
 
+static int	h1_resp_on_status(http_parser *, const char *, size_t);
 static int	h1_resp_on_headers(http_parser *);
 static int	h1_resp_on_complete(http_parser *);
 
-/* The callbacks: nothing per byte, so a body costs no calls. */
+/* The callbacks: nothing per byte of a body, so a body costs no calls. */
 static const http_parser_settings h1_resp_settings = {
+	.on_status = h1_resp_on_status,
 	.on_headers_complete = h1_resp_on_headers,
 	.on_message_complete = h1_resp_on_complete,
 };
@@ -66,6 +69,22 @@ h1_resp_start(struct h1_resp *r, int head)
 }
 
 /*
+ * The status code is whole (http-parser calls this from the reason phrase
+ * on, in as many pieces as the bytes came): it counts even if the headers
+ * then fail, as libcurl counts it.
+ */
+static int
+h1_resp_on_status(http_parser *p, const char *at, size_t len)
+{
+	struct h1_resp	*r = p->data;
+
+	(void)at;
+	(void)len;
+	r->status_line = 1;
+	return (0);
+}
+
+/*
  * The headers of a response are whole. A status under 100 is no HTTP
  * status: libcurl takes such a reply for HTTP/0.9 and refuses it, and so
  * does this. Returning 1 tells http-parser that no body follows: after
@@ -79,6 +98,7 @@ h1_resp_on_headers(http_parser *p)
 
 	if (p->status_code < 100)
 		return (-1);
+	r->status_line = 1;
 	r->in_body = 1;
 	return (r->head || p->status_code == 204 || p->status_code == 304);
 }
@@ -97,6 +117,7 @@ h1_resp_on_complete(http_parser *p)
 	    p->status_code != 101) {
 		r->interim++;
 		r->in_body = 0;
+		r->status_line = 0;
 		return (0);
 	}
 	r->done = 1;
@@ -186,12 +207,13 @@ h1_resp_eof(struct h1_resp *r)
 		return (H1_DONE);
 	}
 	/*
-	 * Cut short in the body is PARTIAL_FILE, as libcurl has it. Within
-	 * the headers libcurl says GOT_NOTHING for a cut status line, and
-	 * takes a cut header for the end of the headers: this engine calls
-	 * both GOT_NOTHING, as no whole response came.
+	 * Cut short in the body is PARTIAL_FILE, as libcurl has it, and so
+	 * is a cut after the status line (where libcurl takes the cut header
+	 * for the end of the headers, and calls it a success). A cut status
+	 * line is GOT_NOTHING, as libcurl has it.
 	 */
-	r->error = r->in_body ? HTTP_ERR_PARTIAL_FILE : HTTP_ERR_GOT_NOTHING;
+	r->error = r->in_body || h1_resp_status(r) != 0 ?
+	    HTTP_ERR_PARTIAL_FILE : HTTP_ERR_GOT_NOTHING;
 	return (H1_FAIL);
 }
 
@@ -201,14 +223,17 @@ h1_resp_status(const struct h1_resp *r)
 {
 	if (r->status != 0)
 		return (r->status);
-	return (r->in_body ? (int)r->p.status_code : 0);
+	/* A status under 100 is no status: the reply was refused. */
+	if (!r->status_line || r->p.status_code < 100)
+		return (0);
+	return ((int)r->p.status_code);
 }
 
 /* Return the HTTP version of the response, major * 10 + minor; 0: none. */
 unsigned int
 h1_resp_version(const struct h1_resp *r)
 {
-	if (!r->in_body && !r->done)
+	if (h1_resp_status(r) == 0)
 		return (0);
 	return (r->p.http_major * 10 + r->p.http_minor);
 }

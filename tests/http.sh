@@ -159,12 +159,13 @@ eq "-c 500 over a soft limit of 256: limit raised and reported" \
     "$(jq -c '.limits.nofile | [.raised_from, .soft >= 500]' "$R")" '[256,true]'
 eq "-c 500: the server saw every request" "$(stats_total)" 1000
 
-# Default workers: one per CPU, but at most 128 connections in each.
+# Default workers: one per CPU; with the curl engine, at most 128
+# connections in each.
 fl_run "-c 300" 0 -q -n 600 -c 300 "$(URL /)"
 ncpu=$(nproc)
 want=$(( ncpu < 300 ? ncpu : 300 ))
-[ $want -lt 3 ] && want=3
-eq "-c 300: workers = max(min(c, CPUs), ceil(c / 128))" \
+[ "$(jqr "$R" .config.engine)" = curl ] && [ $want -lt 3 ] && want=3
+eq "-c 300: workers = min(c, CPUs), for curl at least ceil(c / 128)" \
     "$(jqr "$R" '.runs[0].workers | length')" "$want"
 
 # Workers short of memory: curl fails with OUT_OF_MEMORY, or a worker

@@ -10,10 +10,11 @@ cd "$(dirname "$0")/.."
 B=${1:-${B:-build}}
 export B
 # The scripts that run HTTP run once per engine, FORKLOAD_ENGINE choosing
-# it (their lines then read "http[curl]: ..."); the others run once.
+# it (their lines then read "http[curl]: ..."); the others run once, and
+# hostile and conformance go through ENGINES (tests/lib.sh) themselves.
 ENGINES="native curl"
 HTTP_SCRIPTS="badinput http crash signals nginx chaos summary"
-OTHER_SCRIPTS="exec plugin"
+OTHER_SCRIPTS="exec plugin hostile conformance"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

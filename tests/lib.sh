@@ -57,16 +57,22 @@ eq() {
 	if [ "$2" = "$3" ]; then ok "$1"; else notok "$1" "got '$2', want '$3'"; fi
 }
 
+# read_port FILE: the port a server that is starting prints to FILE,
+# once it is there; waits up to 5 s, and prints nothing if it never comes.
+read_port() {
+	i=0
+	while [ ! -s "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	cat "$1"
+}
+
 # Start forkload-target on a free loopback port; sets PORT and TPID.
 start_target() {
 	"$FT" --listen 127.0.0.1:0 > "$TMP/port" &
 	TPID=$!
-	i=0
-	while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	PORT=$(cat "$TMP/port")
+	PORT=$(read_port "$TMP/port")
 	[ -n "$PORT" ] || { echo "not ok - $NAME: forkload-target did not start"; exit 0; }
 }
 
@@ -179,6 +185,15 @@ fl_wait() {
 	wait "$FPID"
 	RC=$?
 	fl_check "$1" "$2"
+}
+
+# The HTTP engines that hostile.sh and conformance.sh run in turn, each
+# against the same expectations. ENGINES in the environment overrides it.
+ENGINES=${ENGINES:-curl native}
+
+# engine_args E: the options that select engine E.
+engine_args() {
+	echo "--engine $1"
 }
 
 # Validate a report against doc/report.schema.json.

@@ -347,6 +347,9 @@ test_workers(void **state)
 	assert_int_equal(config_workers(&c, 1), 1);
 	assert_int_equal(config_workers(&c, 10000), 10000 / CONNS_PER_WORKER +
 	    1 > ncpu ? 10000 / CONNS_PER_WORKER + 1 : ncpu);
+	/* The native engine keeps one worker per CPU, whatever -c. */
+	c.kind = ENGINE_NATIVE;
+	assert_int_equal(config_workers(&c, 10000), ncpu);
 	c.kind = ENGINE_PLUGIN;
 	assert_int_equal(config_workers(&c, 7), 7);
 	config_free(&c);
