@@ -335,9 +335,15 @@ const char	*http_error_name(int);
 
 /* http_request.c: void * stands for curl's CURL *, kept out of here */
 struct http_request;
+struct http_tally {		/* what curl's callbacks count, per transfer */
+	uint64_t	body_in;	/* body bytes received */
+	unsigned int	sends;		/* times the request went out */
+};
 struct http_request *http_request_new(const struct config *);
 void		*http_request_open(const struct http_request *, void *,
-		    uint64_t *);
+		    struct http_tally *);
+void		 http_request_reset(const struct http_request *, void *,
+		    void *, struct http_tally *);
 void		 http_request_target(const struct http_request *, void *,
 		    uint64_t);
 void		 http_request_free(struct http_request *);

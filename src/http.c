@@ -26,7 +26,7 @@ struct conn {
 	CURL		*easy;
 	uint64_t	 seq;
 	uint64_t	 start_ns;
-	uint64_t	 body_in;
+	struct http_tally tally;	/* counted by curl's callbacks */
 	int		 busy;
 };
 
@@ -124,7 +124,7 @@ http_start(struct http *h, struct conn *c)
 	if (!worker_claim(h->w, &c->seq))
 		return (0);
 	http_request_target(h->req, c->easy, c->seq);
-	c->body_in = 0;
+	memset(&c->tally, 0, sizeof(c->tally));
 	c->busy = 1;
 	c->start_ns = clock_now_ns();
 	http_mcheck(curl_multi_add_handle(h->multi, c->easy),
@@ -197,7 +197,7 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	r.latency_ns = now - c->start_ns;
 	r.status = status > 0 && status < STATUS_MAX ? (uint32_t)status : 0;
 	r.error = (int32_t)code;
-	r.bytes_in = c->body_in + (hdrsize > 0 ? (uint64_t)hdrsize : 0);
+	r.bytes_in = c->tally.body_in + (hdrsize > 0 ? (uint64_t)hdrsize : 0);
 	r.bytes_out = (reqsize > 0 ? (uint64_t)reqsize : 0) +
 	    (up > 0 ? (uint64_t)up : 0);
 	r.target = (uint32_t)(c->seq % h->w->conf->nurls);
@@ -216,6 +216,9 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	if (r.status != 0)
 		r.flags |= RESULT_SET_VERSION(http_version_code(version));
 	worker_emit(h->w, &r);
+	/* A retry used up one of the five that the handle has for life. */
+	if (c->tally.sends > 1)
+		http_request_reset(h->req, c->easy, c, &c->tally);
 }
 
 /* Collect finished transfers and reuse their slots. */
@@ -319,8 +322,15 @@ http_loop(struct http *h)
 			fatal("epoll_wait");
 		}
 		for (i = 0; i < n; i++) {
+			/*
+			 * An error or hang-up reads as readable too, as in
+			 * curl's own poll (Curl_socket_check): then curl's
+			 * recv() finds the reset of a dead reused connection
+			 * and retries the request. CURL_CSELECT_ERR alone
+			 * fails the transfer at once with SEND_ERROR.
+			 */
 			flags = 0;
-			if (ev[i].events & EPOLLIN)
+			if (ev[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 				flags |= CURL_CSELECT_IN;
 			if (ev[i].events & EPOLLOUT)
 				flags |= CURL_CSELECT_OUT;
@@ -383,7 +393,7 @@ http_run(struct worker *w)
 	h.conns = xcalloc(h.nconns, sizeof(*h.conns));
 	for (i = 0; i < h.nconns; i++) {
 		c = &h.conns[i];
-		c->easy = http_request_open(h.req, c, &c->body_in);
+		c->easy = http_request_open(h.req, c, &c->tally);
 	}
 	for (i = 0; i < h.nconns; i++)
 		if (!http_start(&h, &h.conns[i]))

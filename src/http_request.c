@@ -37,11 +37,30 @@ http_request_check(CURLcode result, const char *what)
 static size_t
 http_request_on_body(char *p, size_t size, size_t nmemb, void *arg)
 {
-	uint64_t	*body_in = arg;
+	struct http_tally	*t = arg;
 
 	(void)p;
-	*body_in += size * nmemb;
+	t->body_in += size * nmemb;
 	return (size * nmemb);
+}
+
+/*
+ * curl calls this each time it is about to send the request: once per
+ * transfer, plus once per retry on a fresh connection after a reused one
+ * died, plus once per redirect followed.
+ */
+static int
+http_request_on_send(void *arg, char *peer, char *local, int pport,
+    int lport)
+{
+	struct http_tally	*t = arg;
+
+	(void)peer;
+	(void)local;
+	(void)pport;
+	(void)lport;
+	t->sends++;
+	return (CURL_PREREQFUNC_OK);
 }
 
 static void
@@ -92,22 +111,21 @@ http_request_new(const struct config *conf)
 	return (req);
 }
 
-/* Make a slot's easy handle, its options set for the run; returns it. */
-void *
-http_request_open(const struct http_request *req, void *slot,
-    uint64_t *body_in)
+/* Set the options of the run on a slot's easy handle. */
+static void
+http_request_setopts(const struct http_request *req, CURL *e, void *slot,
+    struct http_tally *tally)
 {
 	const struct config	*conf = req->conf;
-	CURL			*e;
 
-	if ((e = curl_easy_init()) == NULL)
-		fatalx("curl_easy_init failed");
 	HTTP_SETOPT(e, CURLOPT_PRIVATE, slot);
 	/* A parsed URL spares libcurl a parse per request. */
 	HTTP_SETOPT(e, CURLOPT_CURLU, req->urls[0]);
 	HTTP_SETOPT(e, CURLOPT_NOSIGNAL, 1L);
 	HTTP_SETOPT(e, CURLOPT_WRITEFUNCTION, http_request_on_body);
-	HTTP_SETOPT(e, CURLOPT_WRITEDATA, body_in);
+	HTTP_SETOPT(e, CURLOPT_WRITEDATA, tally);
+	HTTP_SETOPT(e, CURLOPT_PREREQFUNCTION, http_request_on_send);
+	HTTP_SETOPT(e, CURLOPT_PREREQDATA, tally);
 	/* Round up: 0 ms would mean no limit at all to libcurl. */
 	HTTP_SETOPT(e, CURLOPT_TIMEOUT_MS,
 	    (long)((conf->timeout_us + 999) / 1000));
@@ -137,7 +155,34 @@ http_request_open(const struct http_request *req, void *slot,
 		HTTP_SETOPT(e, CURLOPT_FORBID_REUSE, 1L);
 		HTTP_SETOPT(e, CURLOPT_FRESH_CONNECT, 1L);
 	}
+}
+
+/* Make a slot's easy handle, its options set for the run; returns it. */
+void *
+http_request_open(const struct http_request *req, void *slot,
+    struct http_tally *tally)
+{
+	CURL	*e;
+
+	if ((e = curl_easy_init()) == NULL)
+		fatalx("curl_easy_init failed");
+	http_request_setopts(req, e, slot, tally);
 	return (e);
+}
+
+/*
+ * Make a slot's easy handle as new, its options set again. libcurl 7.88
+ * counts the retries after a dead reused connection per handle, never per
+ * transfer, and fails the transfer that would retry a sixth time: only
+ * curl_easy_reset() sets the count back to 0. A reset costs about 15% of
+ * a request (bench/RESULTS.md), so http.c calls this only after a retry.
+ */
+void
+http_request_reset(const struct http_request *req, void *easy, void *slot,
+    struct http_tally *tally)
+{
+	curl_easy_reset(easy);
+	http_request_setopts(req, easy, slot, tally);
 }
 
 /* Point an easy handle at the target of request number seq. */

@@ -77,6 +77,48 @@ fl_run "--timeout 200ms" 1 -q -n 2 -c 2 --timeout 200ms "$(URL /delay/3000)"
 eq "--timeout 200ms: errors.OPERATION_TIMEDOUT" \
     "$(jqr "$R" '.runs[0].errors.OPERATION_TIMEDOUT')" 2
 
+# A server may close an idle keep-alive connection at any time (RFC 9112,
+# 9.6): this one answers 3 requests on each connection, then closes it
+# without "Connection: close". libcurl retries a request that finds its
+# reused connection dead, so no request may fail. It leaves by itself
+# after 60 s, should this script stop before it kills it.
+cat > "$TMP/close_after.py" <<'PY'
+import signal, socket, sys, threading
+signal.alarm(60)
+def serve(c):
+    buf = b""
+    with c:
+        for _ in range(3):
+            while b"\r\n\r\n" not in buf:
+                d = c.recv(65536)
+                if not d:
+                    return
+                buf += d
+            buf = buf.split(b"\r\n\r\n", 1)[1]
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n")
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(128)
+print(s.getsockname()[1], flush=True)
+while True:
+    threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
+PY
+$PY "$TMP/close_after.py" > "$TMP/close_port" &
+cpid=$!
+i=0
+while [ ! -s "$TMP/close_port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+cport=$(cat "$TMP/close_port")
+fl_run "closed after 3: 600 in sequence" 0 -q -n 600 -c 1 \
+    "http://127.0.0.1:$cport/"
+eq "closed after 3: 600 in sequence, all ok" \
+    "$(jq -c '.runs[0] | [.requests.ok, .errors]' "$R")" '[600,{}]'
+fl_run "closed after 3: 2000 at -c 20" 0 -q -n 2000 -c 20 \
+    "http://127.0.0.1:$cport/"
+eq "closed after 3: 2000 at -c 20, all ok" \
+    "$(jq -c '.runs[0] | [.requests.ok, .errors]' "$R")" '[2000,{}]'
+kill "$cpid"
+wait "$cpid" 2> /dev/null
+
 # Bodies, methods and headers reach the server; secrets stay out of the report.
 stats_reset
 fl_run "--data" 0 -q -n 5 -c 1 --data hello-forkload \
