@@ -347,6 +347,7 @@ void		 http_request_reset(const struct http_request *, void *,
 void		 http_request_target(const struct http_request *, void *,
 		    uint64_t);
 void		 http_request_free(struct http_request *);
+int		 http_check_urls(const struct config *, char *, size_t);
 
 /* exec.c */
 #define EXEC_ERR_EXIT	1000		/* + exit status */

@@ -425,6 +425,9 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 	}
 	if (c->kind == ENGINE_PLUGIN && config_check_plugin(c, err, len) == -1)
 		return (-1);
+	/* What libcurl would refuse in every worker is bad input now. */
+	if (c->kind == ENGINE_HTTP && http_check_urls(c, err, len) == -1)
+		return (-1);
 	if (c->data != NULL && !c->method_set) {
 		free(c->method);
 		c->method = xstrdup("POST");

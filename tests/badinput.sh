@@ -35,6 +35,28 @@ bad "no URL" -n 5
 bad "ftp://host/" ftp://host/
 bad "'http://'" http://
 bad "'not a url'" "not a url"
+
+# URLs that pass our own check but not libcurl's parser: refused before
+# any fork, named with libcurl's reason. Of the CURLUcode values in
+# curl/urlapi.h (7.88), an http(s) URL given as an argument can only get
+# these four (3 million random URLs made no other): MALFORMED_INPUT needs
+# a URL over 8,000,000 bytes, and an argument holds at most 128 KiB;
+# UNSUPPORTED_SCHEME, BAD_SCHEME and BAD_SLASHES are refused by our own
+# check first (ftp:// above, "http:/x" is not a URL), as are the control
+# characters and white space that BAD_PATH, BAD_QUERY and BAD_FRAGMENT
+# need; the others come from parts or flags the engine does not use.
+cu="libcurl cannot parse it:"
+bad "URL 'http://127.0.0.1:99999/': $cu Port number was not a decimal" \
+    http://127.0.0.1:99999/
+bad "URL 'http://127.0.0.1:http/': $cu Port number" http://127.0.0.1:http/
+bad "URL 'http://[::1]:65536/': $cu Port number" 'http://[::1]:65536/'
+bad "URL 'http://[::1/': $cu Bad IPv6 address" 'http://[::1/'
+bad "URL 'http://[1:2:3:4:5:6:7:8:9]/': $cu Bad IPv6 address" \
+    'http://[1:2:3:4:5:6:7:8:9]/'
+bad "URL 'http://a{b}/': $cu Bad hostname" 'http://a{b}/'
+bad "URL 'http://user@/': $cu No host part in the URL" 'http://user@/'
+# Found in the second URL: not one request goes to the first either.
+bad "URL 'http://[zz]/': $cu Bad IPv6 address" "$U" 'http://[zz]/'
 bad "'99'" --expect-status 99 "$U"
 bad "'abc'" --expect-status abc "$U"
 bad "'1,,5'" --sweep 1,,5 "$U"
