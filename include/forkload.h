@@ -36,6 +36,7 @@
 #define WORKERS_MAX	1024
 #define CONNS_PER_WORKER 128	/* default share cap, bench/RESULTS.md */
 #define CONCURRENCY_MAX	1000000
+#define FOLLOW_MAX	50	/* --follow: redirects, at most */
 
 /* log.c */
 void		 log_init(const char *, int);
@@ -150,6 +151,7 @@ struct config {
 	int		  http2;
 	int		  insecure;
 	int		  no_keepalive;
+	int		  follow;	/* --follow: redirects, 0: none */
 	struct statusset  expect;
 	char		 *expect_str;
 	uint64_t	  max_errors;
@@ -471,6 +473,7 @@ enum route {			/* in the order of by_route in /stats */
 	ROUTE_BYTES,
 	ROUTE_DROP,
 	ROUTE_ECHO,
+	ROUTE_REDIRECT,
 	ROUTE_OTHER,
 	ROUTE_MAX,
 	ROUTE_STATS		/* not counted */
@@ -483,6 +486,7 @@ struct MHD_Response *route_text(const char *);
 struct MHD_Response *route_bad_method(const char *);
 struct MHD_Response *route_status(const char *, unsigned int *);
 struct MHD_Response *route_bytes(const char *, unsigned int *);
+struct MHD_Response *route_redirect(const char *, unsigned int *);
 struct echo	*route_echo_new(void);
 void		 route_echo_append(struct echo *, const char *, size_t);
 struct MHD_Response *route_echo(struct MHD_Connection *, struct echo *,

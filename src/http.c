@@ -165,7 +165,7 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 {
 	struct result	 r;
 	long		 status = 0, hdrsize = 0, reqsize = 0, fresh = 0;
-	long		 version = 0;
+	long		 version = 0, redirects = 0;
 	curl_off_t	 dns = 0, conn = 0, tls = 0, ttfb = 0, up = 0;
 
 	/* Left in the multi handle, the slot could never start again. */
@@ -174,7 +174,11 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	c->busy = 0;
 	h->active--;
 
-	/* What curl cannot tell stays 0: the request itself still counts. */
+	/*
+	 * What curl cannot tell stays 0: the request itself still counts.
+	 * After redirects, the status is the final answer's; the sizes and
+	 * times add up over every hop.
+	 */
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(c->easy, CURLINFO_HEADER_SIZE, &hdrsize);
 	curl_easy_getinfo(c->easy, CURLINFO_REQUEST_SIZE, &reqsize);
@@ -189,6 +193,9 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	}
 	curl_easy_getinfo(c->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
 	curl_easy_getinfo(c->easy, CURLINFO_HTTP_VERSION, &version);
+	if (h->w->conf->follow > 0)
+		curl_easy_getinfo(c->easy, CURLINFO_REDIRECT_COUNT,
+		    &redirects);
 
 	memset(&r, 0, sizeof(r));
 	r.seq = c->seq;
@@ -216,8 +223,11 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	if (r.status != 0)
 		r.flags |= RESULT_SET_VERSION(http_version_code(version));
 	worker_emit(h->w, &r);
-	/* A retry used up one of the five that the handle has for life. */
-	if (c->tally.sends > 1)
+	/*
+	 * A send that no redirect explains was a retry, one of the five
+	 * that the handle has for life.
+	 */
+	if (c->tally.sends > 1 + (unsigned long)redirects)
 		http_request_reset(h->req, c->easy, c, &c->tally);
 }
 

@@ -173,6 +173,12 @@ http_request_setopts(const struct http_request *req, CURL *e, void *slot,
 		HTTP_SETOPT(e, CURLOPT_FORBID_REUSE, 1L);
 		HTTP_SETOPT(e, CURLOPT_FRESH_CONNECT, 1L);
 	}
+	/* Past the last redirect allowed: TOO_MANY_REDIRECTS. */
+	if (conf->follow > 0) {
+		HTTP_SETOPT(e, CURLOPT_FOLLOWLOCATION, 1L);
+		HTTP_SETOPT(e, CURLOPT_MAXREDIRS, (long)conf->follow);
+		HTTP_SETOPT(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	}
 }
 
 /* Make a slot's easy handle, its options set for the run; returns it. */

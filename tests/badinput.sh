@@ -67,6 +67,9 @@ bad "NoColon" -H NoColon "$U"
 bad "/nonexistent/file" --data-file /nonexistent/file "$U"
 bad "'GET POST'" -m 'GET POST' "$U"
 bad "'101%'" --max-errors 101% "$U"
+bad "--follow '51'" --follow 51 "$U"
+bad "--follow '-1'" --follow -1 "$U"
+bad "--follow 'x'" --follow x "$U"
 bad "-c and --sweep" -c 5 --sweep 1,2 "$U"
 bad "needs a value" "$U" -n
 

@@ -119,6 +119,26 @@ eq "closed after 3: 2000 at -c 20, all ok" \
 kill "$cpid"
 wait "$cpid" 2> /dev/null
 
+# Redirects: not followed by default, so the 302 is the answer; --follow N
+# follows up to N and counts the final answer, once per request; a chain
+# longer than N fails as TOO_MANY_REDIRECTS.
+stats_reset
+fl_run "/redirect/3" 1 -q -n 10 -c 2 "$(URL /redirect/3)"
+eq "/redirect/3: the 302 is the answer" \
+    "$(jq -c '[.runs[0].status_codes, .runs[0].errors, .config.follow]' \
+    "$R")" '[{"302":10},{"STATUS_302":10},0]'
+eq "/redirect/3: one request each reached the server" "$(stats_total)" 10
+stats_reset
+fl_run "--follow 3" 0 -q -n 10 -c 2 --follow 3 "$(URL /redirect/3)"
+eq "--follow 3: the final answer counts, once per request" \
+    "$(jq -c '[.runs[0].status_codes, .runs[0].requests.ok, .config.follow]' \
+    "$R")" '[{"200":10},10,3]'
+eq "--follow 3: the server saw every hop" "$(stats_total)" 40
+check "--follow 3: report matches the schema" schema_ok "$R"
+fl_run "--follow 2 of 3" 1 -q -n 10 -c 2 --follow 2 "$(URL /redirect/3)"
+eq "--follow 2 of 3: TOO_MANY_REDIRECTS" \
+    "$(jq -c '.runs[0].errors' "$R")" '{"TOO_MANY_REDIRECTS":10}'
+
 # Bodies, methods and headers reach the server; secrets stay out of the report.
 stats_reset
 fl_run "--data" 0 -q -n 5 -c 1 --data hello-forkload \
