@@ -159,9 +159,34 @@ http_version_code(long v)
 	}
 }
 
-/* Turn a finished transfer into a result and hand it to the worker. */
+/*
+ * Return a finished transfer's latency in ns: curl's, from its start on
+ * the transfer to the end of the answer. Ours would add the wait for the
+ * loop's next pass before curl sends the request, and the wait of a
+ * finished transfer for the rest of its batch of events
+ * (bench/RESULTS.md). A transfer that we end ourselves, not curl, has no
+ * total from curl: our clock counts from http_start().
+ */
+static uint64_t
+http_latency(struct conn *c, uint64_t now, int bycurl)
+{
+	curl_off_t	 total = 0;
+
+	if (bycurl)
+		curl_easy_getinfo(c->easy, CURLINFO_TOTAL_TIME_T, &total);
+	if (total > 0 && (uint64_t)total * NS_PER_US <= now - c->start_ns)
+		return ((uint64_t)total * NS_PER_US);
+	return (now - c->start_ns);
+}
+
+/*
+ * Turn a finished transfer into a result and hand it to the worker. now
+ * is when we saw it end; bycurl says that curl ended it, and not our
+ * abort or sweep.
+ */
 static void
-http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
+http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now,
+    int bycurl)
 {
 	struct result	 r;
 	long		 status = 0, hdrsize = 0, reqsize = 0, fresh = 0;
@@ -201,7 +226,7 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	r.seq = c->seq;
 	r.start_ns = c->start_ns - h->w->run_start_ns;
 	r.sched_ns = r.start_ns;	/* closed loop: sent when scheduled */
-	r.latency_ns = now - c->start_ns;
+	r.latency_ns = http_latency(c, now, bycurl);
 	r.status = status > 0 && status < STATUS_MAX ? (uint32_t)status : 0;
 	r.error = (int32_t)code;
 	r.bytes_in = c->tally.body_in + (hdrsize > 0 ? (uint64_t)hdrsize : 0);
@@ -251,7 +276,7 @@ http_reap(struct http *h)
 		if (result != CURLE_OK)
 			fatalx("curl_easy_getinfo CURLINFO_PRIVATE: %s",
 			    curl_easy_strerror(result));
-		http_finish(h, c, m->data.result, now);
+		http_finish(h, c, m->data.result, now, 1);
 		(void)http_start(h, c);
 	}
 }
@@ -266,7 +291,7 @@ http_abort(struct http *h)
 	for (i = 0; i < h->nconns; i++)
 		if (h->conns[i].busy)
 			http_finish(h, &h->conns[i], CURLE_ABORTED_BY_CALLBACK,
-			    now);
+			    now, 0);
 }
 
 /* Drive curl on one socket, or on its timer. */
@@ -297,7 +322,7 @@ http_sweep(struct http *h, uint64_t now)
 		c = &h->conns[i];
 		if (c->busy && now > c->start_ns &&
 		    now - c->start_ns > h->deadline_ns) {
-			http_finish(h, c, CURLE_OPERATION_TIMEDOUT, now);
+			http_finish(h, c, CURLE_OPERATION_TIMEDOUT, now, 0);
 			(void)http_start(h, c);
 		}
 	}

@@ -66,6 +66,12 @@ fl_run "two URLs at --max-errors 49%" 1 -q -n 40 -c 4 --max-errors 49% \
 fl_run "two URLs at --max-errors 20" 0 -q -n 40 -c 4 --max-errors 20 \
     "$(URL /)" "$(URL /status/503)"
 
+# An HTTP latency is libcurl's total time for the request: never less than
+# the server's own delay.
+fl_run "/delay/30" 0 -q -n 20 -c 5 "$(URL /delay/30)"
+check "/delay/30: every latency is at least 30 ms" \
+    [ "$(jqr "$R" '.runs[0].latency_us.min')" -ge 30000 ]
+
 # Transport errors are named after curl's codes.
 port=$(free_port)
 fl_run "refused port" 1 -q -n 10 -c 2 "http://127.0.0.1:$port/"
