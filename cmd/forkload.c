@@ -60,6 +60,8 @@ usage(FILE *f)
 "      --engine E           HTTP engine: auto (default), native or curl\n"
 "  -k, --insecure           do not verify TLS certificates\n"
 "      --no-keepalive       a new connection for every request\n"
+"      --follow N           follow up to N redirects, 0 to 50 (default 0:\n"
+"                           a redirect is the answer, never followed)\n"
 "Verdict:\n"
 "      --expect-status LIST expected statuses, e.g. 200,3xx (default 2xx)\n"
 "      --max-errors N|P%%    failed requests allowed (default 0)\n"
@@ -89,6 +91,7 @@ enum {
 	OPT_CONNECT_TIMEOUT,
 	OPT_HTTP2,
 	OPT_NO_KEEPALIVE,
+	OPT_FOLLOW,
 	OPT_EXPECT_STATUS,
 	OPT_MAX_ERRORS,
 	OPT_ALLOW_CRASHES,
@@ -117,6 +120,7 @@ static const struct option run_options[] = {
 	{ "http2",		no_argument,	   NULL, OPT_HTTP2 },
 	{ "insecure",		no_argument,	   NULL, 'k' },
 	{ "no-keepalive",	no_argument,	   NULL, OPT_NO_KEEPALIVE },
+	{ "follow",		required_argument, NULL, OPT_FOLLOW },
 	{ "expect-status",	required_argument, NULL, OPT_EXPECT_STATUS },
 	{ "max-errors",		required_argument, NULL, OPT_MAX_ERRORS },
 	{ "allow-crashes",	required_argument, NULL, OPT_ALLOW_CRASHES },
@@ -274,6 +278,9 @@ opt_request(struct config *c, int ch)
 		return (1);
 	case OPT_NO_KEEPALIVE:
 		c->no_keepalive = 1;
+		return (1);
+	case OPT_FOLLOW:
+		c->follow = arg_count("--follow", optarg, 0, FOLLOW_MAX);
 		return (1);
 	}
 	return (0);

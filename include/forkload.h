@@ -37,6 +37,7 @@
 #define WORKERS_MAX	1024
 #define CONNS_PER_WORKER 128	/* default share cap, bench/RESULTS.md */
 #define CONCURRENCY_MAX	1000000
+#define FOLLOW_MAX	50	/* --follow: redirects, at most */
 
 /* log.c */
 void		 log_init(const char *, int);
@@ -158,6 +159,7 @@ struct config {
 	int		  http2;
 	int		  insecure;
 	int		  no_keepalive;
+	int		  follow;	/* --follow: redirects, 0: none */
 	struct statusset  expect;
 	char		 *expect_str;
 	uint64_t	  max_errors;
@@ -467,12 +469,19 @@ const char	*http_error_name(int);
 
 /* http_request.c: void * stands for curl's CURL *, kept out of here */
 struct http_request;
+struct http_tally {		/* what curl's callbacks count, per transfer */
+	uint64_t	body_in;	/* body bytes received */
+	unsigned int	sends;		/* times the request went out */
+};
 struct http_request *http_request_new(const struct config *);
 void		*http_request_open(const struct http_request *, void *,
-		    uint64_t *);
+		    struct http_tally *);
+void		 http_request_reset(const struct http_request *, void *,
+		    void *, struct http_tally *);
 void		 http_request_target(const struct http_request *, void *,
 		    uint64_t);
 void		 http_request_free(struct http_request *);
+int		 http_check_urls(const struct config *, char *, size_t);
 
 /* exec.c */
 #define EXEC_ERR_EXIT	1000		/* + exit status */
@@ -597,6 +606,7 @@ enum route {			/* in the order of by_route in /stats */
 	ROUTE_BYTES,
 	ROUTE_DROP,
 	ROUTE_ECHO,
+	ROUTE_REDIRECT,
 	ROUTE_OTHER,
 	ROUTE_MAX,
 	ROUTE_STATS		/* not counted */
@@ -609,6 +619,7 @@ struct MHD_Response *route_text(const char *);
 struct MHD_Response *route_bad_method(const char *);
 struct MHD_Response *route_status(const char *, unsigned int *);
 struct MHD_Response *route_bytes(const char *, unsigned int *);
+struct MHD_Response *route_redirect(const char *, unsigned int *);
 struct echo	*route_echo_new(void);
 void		 route_echo_append(struct echo *, const char *, size_t);
 struct MHD_Response *route_echo(struct MHD_Connection *, struct echo *,

@@ -166,6 +166,10 @@ engine_native_why(const struct config *c, char *why, size_t len)
 		snprintf(why, len, "--http2 needs the curl engine");
 		return (-1);
 	}
+	if (c->follow > 0) {
+		snprintf(why, len, "--follow needs the curl engine");
+		return (-1);
+	}
 	return (0);
 }
 
@@ -196,7 +200,9 @@ engine_choose(struct config *c, char *err, size_t len)
 	}
 	c->kind = c->engine_opt == ENGINE_CURL || !can ? ENGINE_CURL :
 	    ENGINE_NATIVE;
-	if (c->kind == ENGINE_NATIVE)
-		c->plan = h1_plan_new(c);
+	/* Each engine's URL parser has the last word on its URLs. */
+	if (c->kind == ENGINE_CURL)
+		return (http_check_urls(c, err, len));
+	c->plan = h1_plan_new(c);
 	return (0);
 }

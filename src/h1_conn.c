@@ -91,7 +91,7 @@ h1_conn_fail(struct h1 *h, struct h1conn *c, int error)
 		c->sent = 0;
 		c->ai = 0;
 		c->pool = h->plan->t[c->target].pool;
-		/* The dead connection's end of file was no answer of its own. */
+		/* The dead connection's end was no answer of its own. */
 		h1_resp_start(c->resp, h->plan->t[c->target].head);
 		h1_conn_open(h, c);
 		return;

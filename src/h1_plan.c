@@ -6,6 +6,9 @@
  */
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,6 +52,7 @@ static int
 h1_plan_parse(const char *url, struct h1_url *out, const char **errstr)
 {
 	struct http_parser_url	 u;
+	struct in6_addr		 a6;
 	char			 scheme[16];
 	size_t			 plen, qlen;
 	const char		*path;
@@ -76,6 +80,12 @@ h1_plan_parse(const char *url, struct h1_url *out, const char **errstr)
 		return (-1);
 	}
 	out->v6 = strchr(out->host, ':') != NULL;
+	/* http-parser takes any hex and colons: ask the C library. */
+	if (out->v6 && inet_pton(AF_INET6, out->host, &a6) != 1) {
+		*errstr = "the native engine cannot parse this URL: bad IPv6 "
+		    "address";
+		return (-1);
+	}
 	out->port_given = (u.field_set & (1 << UF_PORT)) && u.port != H1_PORT;
 	snprintf(out->port, sizeof(out->port), "%u",
 	    (u.field_set & (1 << UF_PORT)) ? u.port : H1_PORT);

@@ -24,7 +24,11 @@ struct h1_resp {
 	int		 status_line;	/* the status line is whole */
 	unsigned int	 interim;	/* 1xx responses passed over */
 	uint64_t	 bytes;		/* taken so far */
+	uint64_t	 msg_start;	/* where the current message began */
+	int		 between;	/* paused after an interim response */
 };
+
+static uint32_t	 h1_resp_maxhdr = H1_MAXHDR;
 
 static int	h1_resp_on_status(http_parser *, const char *, size_t);
 static int	h1_resp_on_headers(http_parser *);
@@ -45,6 +49,7 @@ static const http_parser_settings h1_resp_settings = {
 void
 h1_resp_init(uint32_t maxhdr)
 {
+	h1_resp_maxhdr = maxhdr;
 	http_parser_set_max_header_size(maxhdr);
 }
 
@@ -80,6 +85,9 @@ h1_resp_on_status(http_parser *p, const char *at, size_t len)
 
 	(void)at;
 	(void)len;
+	/* An HTTP/1.1 client reads 1.0 and 1.1 only, as libcurl does. */
+	if (p->http_major != 1 || p->http_minor > 1)
+		return (-1);
 	r->status_line = 1;
 	return (0);
 }
@@ -105,8 +113,10 @@ h1_resp_on_headers(http_parser *p)
 
 /*
  * A response is whole. An interim one (1xx, but 101 which switches the
- * protocol) is passed over: the final one follows on the same bytes. The
- * final one pauses the parser, so what follows it is not taken.
+ * protocol) is passed over: the final one follows on the same bytes. Each
+ * pauses the parser, so h1_resp_feed() knows where it ended: an interim
+ * one to start counting the headers of the next, the final one so that
+ * what follows it is not taken.
  */
 static int
 h1_resp_on_complete(http_parser *p)
@@ -118,6 +128,8 @@ h1_resp_on_complete(http_parser *p)
 		r->interim++;
 		r->in_body = 0;
 		r->status_line = 0;
+		r->between = 1;
+		http_parser_pause(p, 1);
 		return (0);
 	}
 	r->done = 1;
@@ -137,9 +149,17 @@ h1_resp_on_complete(http_parser *p)
 static int
 h1_resp_errno(const struct h1_resp *r, enum http_errno e)
 {
-	if (e == HPE_HEADER_OVERFLOW)
+	/*
+	 * http-parser counts a run of header bytes against its bound only
+	 * when the run ends, which may be the end of a read: a fault past
+	 * the bound would then name the fault or the bound as the pieces
+	 * fell (found by the fuzzer). The bound, reached first, wins.
+	 */
+	if (e == HPE_HEADER_OVERFLOW || (!r->in_body &&
+	    r->bytes - r->msg_start > h1_resp_maxhdr))
 		return (HTTP_ERR_TOO_LARGE);
-	if (r->p.status_code == 0 || e == HPE_CB_headers_complete)
+	if (r->p.status_code == 0 || e == HPE_CB_headers_complete ||
+	    e == HPE_CB_status)
 		return (HTTP_ERR_UNSUPPORTED_PROTOCOL);
 	if (r->in_body || e == HPE_INVALID_CHUNK_SIZE ||
 	    e == HPE_INVALID_CONTENT_LENGTH ||
@@ -164,12 +184,24 @@ h1_resp_feed(struct h1_resp *r, const char *buf, size_t len, size_t *used)
 		return (H1_DONE);
 	if (r->error != 0)
 		return (H1_FAIL);
-	n = http_parser_execute(&r->p, &h1_resp_settings, buf, len);
-	r->bytes += n;
-	*used = n;
-	if (r->done)
-		return (H1_DONE);
-	e = HTTP_PARSER_ERRNO(&r->p);
+	for (;;) {
+		n = http_parser_execute(&r->p, &h1_resp_settings, buf + *used,
+		    len - *used);
+		r->bytes += n;
+		*used += n;
+		if (r->done)
+			return (H1_DONE);
+		e = HTTP_PARSER_ERRNO(&r->p);
+		if (e != HPE_PAUSED || !r->between)
+			break;
+		/* An interim response ended: the next message starts here. */
+		http_parser_pause(&r->p, 0);
+		r->between = 0;
+		r->msg_start = r->bytes;
+		/* A length of 0 would tell http-parser of an end of file. */
+		if (*used == len)
+			return (H1_MORE);
+	}
 	if (e != HPE_OK) {
 		r->error = h1_resp_errno(r, e);
 		return (H1_FAIL);

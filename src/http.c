@@ -26,7 +26,7 @@ struct conn {
 	CURL		*easy;
 	uint64_t	 seq;
 	uint64_t	 start_ns;
-	uint64_t	 body_in;
+	struct http_tally tally;	/* counted by curl's callbacks */
 	int		 busy;
 };
 
@@ -124,7 +124,7 @@ http_start(struct http *h, struct conn *c)
 	if (!worker_claim(h->w, &c->seq))
 		return (0);
 	http_request_target(h->req, c->easy, c->seq);
-	c->body_in = 0;
+	memset(&c->tally, 0, sizeof(c->tally));
 	c->busy = 1;
 	c->start_ns = clock_now_ns();
 	http_mcheck(curl_multi_add_handle(h->multi, c->easy),
@@ -159,13 +159,38 @@ http_version_code(long v)
 	}
 }
 
-/* Turn a finished transfer into a result and hand it to the worker. */
+/*
+ * Return a finished transfer's latency in ns: curl's, from its start on
+ * the transfer to the end of the answer. Ours would add the wait for the
+ * loop's next pass before curl sends the request, and the wait of a
+ * finished transfer for the rest of its batch of events
+ * (bench/RESULTS.md). A transfer that we end ourselves, not curl, has no
+ * total from curl: our clock counts from http_start().
+ */
+static uint64_t
+http_latency(struct conn *c, uint64_t now, int bycurl)
+{
+	curl_off_t	 total = 0;
+
+	if (bycurl)
+		curl_easy_getinfo(c->easy, CURLINFO_TOTAL_TIME_T, &total);
+	if (total > 0 && (uint64_t)total * NS_PER_US <= now - c->start_ns)
+		return ((uint64_t)total * NS_PER_US);
+	return (now - c->start_ns);
+}
+
+/*
+ * Turn a finished transfer into a result and hand it to the worker. now
+ * is when we saw it end; bycurl says that curl ended it, and not our
+ * abort or sweep.
+ */
 static void
-http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
+http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now,
+    int bycurl)
 {
 	struct result	 r;
 	long		 status = 0, hdrsize = 0, reqsize = 0, fresh = 0;
-	long		 version = 0;
+	long		 version = 0, redirects = 0;
 	curl_off_t	 dns = 0, conn = 0, tls = 0, ttfb = 0, up = 0;
 
 	/* Left in the multi handle, the slot could never start again. */
@@ -174,7 +199,11 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	c->busy = 0;
 	h->active--;
 
-	/* What curl cannot tell stays 0: the request itself still counts. */
+	/*
+	 * What curl cannot tell stays 0: the request itself still counts.
+	 * After redirects, the status is the final answer's; the sizes and
+	 * times add up over every hop.
+	 */
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(c->easy, CURLINFO_HEADER_SIZE, &hdrsize);
 	curl_easy_getinfo(c->easy, CURLINFO_REQUEST_SIZE, &reqsize);
@@ -189,15 +218,18 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	}
 	curl_easy_getinfo(c->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
 	curl_easy_getinfo(c->easy, CURLINFO_HTTP_VERSION, &version);
+	if (h->w->conf->follow > 0)
+		curl_easy_getinfo(c->easy, CURLINFO_REDIRECT_COUNT,
+		    &redirects);
 
 	memset(&r, 0, sizeof(r));
 	r.seq = c->seq;
 	r.start_ns = c->start_ns - h->w->run_start_ns;
 	r.sched_ns = r.start_ns;	/* closed loop: sent when scheduled */
-	r.latency_ns = now - c->start_ns;
+	r.latency_ns = http_latency(c, now, bycurl);
 	r.status = status > 0 && status < STATUS_MAX ? (uint32_t)status : 0;
 	r.error = (int32_t)code;
-	r.bytes_in = c->body_in + (hdrsize > 0 ? (uint64_t)hdrsize : 0);
+	r.bytes_in = c->tally.body_in + (hdrsize > 0 ? (uint64_t)hdrsize : 0);
 	r.bytes_out = (reqsize > 0 ? (uint64_t)reqsize : 0) +
 	    (up > 0 ? (uint64_t)up : 0);
 	r.target = (uint32_t)(c->seq % h->w->conf->nurls);
@@ -216,6 +248,12 @@ http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now)
 	if (r.status != 0)
 		r.flags |= RESULT_SET_VERSION(http_version_code(version));
 	worker_emit(h->w, &r);
+	/*
+	 * A send that no redirect explains was a retry, one of the five
+	 * that the handle has for life.
+	 */
+	if (c->tally.sends > 1 + (unsigned long)redirects)
+		http_request_reset(h->req, c->easy, c, &c->tally);
 }
 
 /* Collect finished transfers and reuse their slots. */
@@ -238,7 +276,7 @@ http_reap(struct http *h)
 		if (result != CURLE_OK)
 			fatalx("curl_easy_getinfo CURLINFO_PRIVATE: %s",
 			    curl_easy_strerror(result));
-		http_finish(h, c, m->data.result, now);
+		http_finish(h, c, m->data.result, now, 1);
 		(void)http_start(h, c);
 	}
 }
@@ -253,7 +291,7 @@ http_abort(struct http *h)
 	for (i = 0; i < h->nconns; i++)
 		if (h->conns[i].busy)
 			http_finish(h, &h->conns[i], CURLE_ABORTED_BY_CALLBACK,
-			    now);
+			    now, 0);
 }
 
 /* Drive curl on one socket, or on its timer. */
@@ -284,7 +322,7 @@ http_sweep(struct http *h, uint64_t now)
 		c = &h->conns[i];
 		if (c->busy && now > c->start_ns &&
 		    now - c->start_ns > h->deadline_ns) {
-			http_finish(h, c, CURLE_OPERATION_TIMEDOUT, now);
+			http_finish(h, c, CURLE_OPERATION_TIMEDOUT, now, 0);
 			(void)http_start(h, c);
 		}
 	}
@@ -319,8 +357,15 @@ http_loop(struct http *h)
 			fatal("epoll_wait");
 		}
 		for (i = 0; i < n; i++) {
+			/*
+			 * An error or hang-up reads as readable too, as in
+			 * curl's own poll (Curl_socket_check): then curl's
+			 * recv() finds the reset of a dead reused connection
+			 * and retries the request. CURL_CSELECT_ERR alone
+			 * fails the transfer at once with SEND_ERROR.
+			 */
 			flags = 0;
-			if (ev[i].events & EPOLLIN)
+			if (ev[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 				flags |= CURL_CSELECT_IN;
 			if (ev[i].events & EPOLLOUT)
 				flags |= CURL_CSELECT_OUT;
@@ -383,7 +428,7 @@ http_run(struct worker *w)
 	h.conns = xcalloc(h.nconns, sizeof(*h.conns));
 	for (i = 0; i < h.nconns; i++) {
 		c = &h.conns[i];
-		c->easy = http_request_open(h.req, c, &c->body_in);
+		c->easy = http_request_open(h.req, c, &c->tally);
 	}
 	for (i = 0; i < h.nconns; i++)
 		if (!http_start(&h, &h.conns[i]))

@@ -1,15 +1,31 @@
 /*
  * The request every connection slot of the HTTP engine sends, made once
  * from the config: the parsed URLs, the header list, and the options of
- * each slot's easy handle. http.c starts, drives and finishes transfers.
+ * each slot's easy handle; and the check, before any fork, that libcurl
+ * can parse every URL. http.c starts, drives and finishes transfers.
  */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
 #include "forkload.h"
+
+/* How the engine parses a URL; http_check_urls() parses it the same way. */
+#define HTTP_URL_FLAGS	0
+#define HTTP_URL_SHOWN	160	/* the most of a URL that a message shows */
+
+/* The one record the URL-checking child sends back, zeroed first. */
+struct http_urlcheck {
+	uint32_t	index;		/* first URL refused, or UINT32_MAX */
+	char		msg[124];	/* libcurl's reason */
+};
 
 /* Set an option or leave; #o puts the refused option in the message. */
 #define HTTP_SETOPT(e, o, v)						\
@@ -37,11 +53,30 @@ http_request_check(CURLcode result, const char *what)
 static size_t
 http_request_on_body(char *p, size_t size, size_t nmemb, void *arg)
 {
-	uint64_t	*body_in = arg;
+	struct http_tally	*t = arg;
 
 	(void)p;
-	*body_in += size * nmemb;
+	t->body_in += size * nmemb;
 	return (size * nmemb);
+}
+
+/*
+ * curl calls this each time it is about to send the request: once per
+ * transfer, plus once per retry on a fresh connection after a reused one
+ * died, plus once per redirect followed.
+ */
+static int
+http_request_on_send(void *arg, char *peer, char *local, int pport,
+    int lport)
+{
+	struct http_tally	*t = arg;
+
+	(void)peer;
+	(void)local;
+	(void)pport;
+	(void)lport;
+	t->sends++;
+	return (CURL_PREREQFUNC_OK);
 }
 
 static void
@@ -59,6 +94,7 @@ struct http_request *
 http_request_new(const struct config *conf)
 {
 	struct http_request	*req;
+	CURLUcode		 rc;
 	size_t			 i;
 	int			 ua = 1;
 
@@ -68,10 +104,11 @@ http_request_new(const struct config *conf)
 	for (i = 0; i < conf->nurls; i++) {
 		if ((req->urls[i] = curl_url()) == NULL)
 			fatalx("curl_url failed");
-		if (curl_url_set(req->urls[i], CURLUPART_URL, conf->urls[i],
-		    0) != CURLUE_OK)
-			fatalx("%s: libcurl cannot parse this URL",
-			    conf->urls[i]);
+		/* http_check_urls() found none to refuse before the fork. */
+		if ((rc = curl_url_set(req->urls[i], CURLUPART_URL,
+		    conf->urls[i], HTTP_URL_FLAGS)) != CURLUE_OK)
+			fatalx("%s: libcurl cannot parse this URL: %s",
+			    conf->urls[i], curl_url_strerror(rc));
 	}
 
 	/*
@@ -92,22 +129,21 @@ http_request_new(const struct config *conf)
 	return (req);
 }
 
-/* Make a slot's easy handle, its options set for the run; returns it. */
-void *
-http_request_open(const struct http_request *req, void *slot,
-    uint64_t *body_in)
+/* Set the options of the run on a slot's easy handle. */
+static void
+http_request_setopts(const struct http_request *req, CURL *e, void *slot,
+    struct http_tally *tally)
 {
 	const struct config	*conf = req->conf;
-	CURL			*e;
 
-	if ((e = curl_easy_init()) == NULL)
-		fatalx("curl_easy_init failed");
 	HTTP_SETOPT(e, CURLOPT_PRIVATE, slot);
 	/* A parsed URL spares libcurl a parse per request. */
 	HTTP_SETOPT(e, CURLOPT_CURLU, req->urls[0]);
 	HTTP_SETOPT(e, CURLOPT_NOSIGNAL, 1L);
 	HTTP_SETOPT(e, CURLOPT_WRITEFUNCTION, http_request_on_body);
-	HTTP_SETOPT(e, CURLOPT_WRITEDATA, body_in);
+	HTTP_SETOPT(e, CURLOPT_WRITEDATA, tally);
+	HTTP_SETOPT(e, CURLOPT_PREREQFUNCTION, http_request_on_send);
+	HTTP_SETOPT(e, CURLOPT_PREREQDATA, tally);
 	/* Round up: 0 ms would mean no limit at all to libcurl. */
 	HTTP_SETOPT(e, CURLOPT_TIMEOUT_MS,
 	    (long)((conf->timeout_us + 999) / 1000));
@@ -137,7 +173,40 @@ http_request_open(const struct http_request *req, void *slot,
 		HTTP_SETOPT(e, CURLOPT_FORBID_REUSE, 1L);
 		HTTP_SETOPT(e, CURLOPT_FRESH_CONNECT, 1L);
 	}
+	/* Past the last redirect allowed: TOO_MANY_REDIRECTS. */
+	if (conf->follow > 0) {
+		HTTP_SETOPT(e, CURLOPT_FOLLOWLOCATION, 1L);
+		HTTP_SETOPT(e, CURLOPT_MAXREDIRS, (long)conf->follow);
+		HTTP_SETOPT(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	}
+}
+
+/* Make a slot's easy handle, its options set for the run; returns it. */
+void *
+http_request_open(const struct http_request *req, void *slot,
+    struct http_tally *tally)
+{
+	CURL	*e;
+
+	if ((e = curl_easy_init()) == NULL)
+		fatalx("curl_easy_init failed");
+	http_request_setopts(req, e, slot, tally);
 	return (e);
+}
+
+/*
+ * Make a slot's easy handle as new, its options set again. libcurl 7.88
+ * counts the retries after a dead reused connection per handle, never per
+ * transfer, and fails the transfer that would retry a sixth time: only
+ * curl_easy_reset() sets the count back to 0. A reset costs about 15% of
+ * a request (bench/RESULTS.md), so http.c calls this only after a retry.
+ */
+void
+http_request_reset(const struct http_request *req, void *easy, void *slot,
+    struct http_tally *tally)
+{
+	curl_easy_reset(easy);
+	http_request_setopts(req, easy, slot, tally);
 }
 
 /* Point an easy handle at the target of request number seq. */
@@ -149,6 +218,122 @@ http_request_target(const struct http_request *req, void *easy,
 	if (req->conf->nurls > 1)
 		HTTP_SETOPT(easy, CURLOPT_CURLU,
 		    req->urls[seq % req->conf->nurls]);
+}
+
+/*
+ * The checking child: parse each URL as http_request_new() will, and
+ * send the first refusal, or none, as one record. It leaves with _exit(),
+ * so nothing of the parent's is flushed or freed twice.
+ */
+static __dead void
+http_check_child(const struct config *conf, int fd)
+{
+	struct http_urlcheck	 rec;
+	CURLU			*u;
+	CURLUcode		 rc;
+	size_t			 i, off = 0;
+	ssize_t			 n;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.index = UINT32_MAX;
+	for (i = 0; i < conf->nurls && rec.index == UINT32_MAX; i++) {
+		if ((u = curl_url()) == NULL)
+			_exit(EXIT_SYSTEM);
+		rc = curl_url_set(u, CURLUPART_URL, conf->urls[i],
+		    HTTP_URL_FLAGS);
+		if (rc != CURLUE_OK) {
+			rec.index = (uint32_t)i;
+			strlcpy(rec.msg, curl_url_strerror(rc),
+			    sizeof(rec.msg));
+		}
+		curl_url_cleanup(u);
+	}
+	while (off < sizeof(rec)) {
+		n = write(fd, (char *)&rec + off, sizeof(rec) - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(EXIT_SYSTEM);
+		off += (size_t)n;
+	}
+	_exit(0);
+}
+
+/* Read the child's record and reap it; returns 0 when both came whole. */
+static int
+http_check_reap(pid_t pid, int fd, struct http_urlcheck *rec)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+	int	 status;
+
+	while (off < sizeof(*rec)) {
+		n = read(fd, (char *)rec + off, sizeof(*rec) - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	(void)close(fd);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return (-1);
+	if (off != sizeof(*rec) || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return (-1);
+	rec->msg[sizeof(rec->msg) - 1] = '\0';
+	return (0);
+}
+
+/*
+ * Check, before anything forks, that libcurl parses every URL of the run
+ * as the engine will. The parsing runs in a short-lived child: the parent
+ * never runs libcurl (DESIGN.md), and none of its state may cross the
+ * workers' fork(). Returns 0, or -1 with a message in err naming the URL
+ * and libcurl's reason.
+ */
+int
+http_check_urls(const struct config *conf, char *err, size_t len)
+{
+	struct http_urlcheck	 rec;
+	const char		*url;
+	pid_t			 pid;
+	int			 fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		snprintf(err, len, "cannot check the URLs: pipe: %s",
+		    strerror(errno));
+		return (-1);
+	}
+	/* Nothing buffered in stdio may be written twice. */
+	(void)fflush(NULL);
+	if ((pid = fork()) == -1) {
+		snprintf(err, len, "cannot check the URLs: fork: %s",
+		    strerror(errno));
+		(void)close(fds[0]);
+		(void)close(fds[1]);
+		return (-1);
+	}
+	if (pid == 0) {
+		(void)close(fds[0]);
+		http_check_child(conf, fds[1]);
+	}
+	(void)close(fds[1]);
+	memset(&rec, 0, sizeof(rec));
+	if (http_check_reap(pid, fds[0], &rec) == -1 ||
+	    (rec.index != UINT32_MAX && rec.index >= conf->nurls)) {
+		strlcpy(err, "cannot check the URLs: the checking process "
+		    "failed", len);
+		return (-1);
+	}
+	if (rec.index == UINT32_MAX)
+		return (0);
+	url = conf->urls[rec.index];
+	snprintf(err, len, "URL '%.*s%s': libcurl cannot parse it: %s",
+	    HTTP_URL_SHOWN, url, strlen(url) > HTTP_URL_SHOWN ? "..." : "",
+	    rec.msg);
+	return (-1);
 }
 
 /* Free what http_request_new() made, once no easy handle uses it. */

@@ -97,6 +97,7 @@ report_config(const struct config *c)
 	json_object_set_new(o, "http2", json_boolean(c->http2));
 	json_object_set_new(o, "insecure", json_boolean(c->insecure));
 	json_object_set_new(o, "keepalive", json_boolean(!c->no_keepalive));
+	json_object_set_new(o, "follow", json_integer(c->follow));
 	json_object_set_new(o, "expect_status", json_string(c->expect_str));
 	json_object_set_new(o, "max_errors", json_string(c->max_errors_str));
 	json_object_set_new(o, "allow_crashes", json_integer(c->allow_crashes));

@@ -19,6 +19,7 @@
 #define BYTES_MAX	100000000LL
 #define BYTES_BLOCK	65536
 #define ECHO_MAX	100000000
+#define REDIRECT_MAX	100
 
 /* An /echo request's body, collected across calls of the handler. */
 struct echo {
@@ -33,8 +34,8 @@ static struct MHD_Response *route_plain(const char *, const char *);
 static ssize_t	route_bytes_read(void *, uint64_t, char *, size_t);
 
 /*
- * Map a path to its route; *argp is what follows "/status/", "/delay/" or
- * "/bytes/", or NULL when the path has no argument.
+ * Map a path to its route; *argp is what follows "/status/", "/delay/",
+ * "/bytes/" or "/redirect/", or NULL when the path has no argument.
  */
 enum route
 route_find(const char *url, const char **argp)
@@ -47,6 +48,7 @@ route_find(const char *url, const char **argp)
 		{ "/status", 7, ROUTE_STATUS },
 		{ "/delay", 6, ROUTE_DELAY },
 		{ "/bytes", 6, ROUTE_BYTES },
+		{ "/redirect", 9, ROUTE_REDIRECT },
 	};
 	size_t	i;
 
@@ -187,6 +189,38 @@ route_bytes(const char *arg, unsigned int *statusp)
 		return (NULL);
 	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "application/octet-stream");
+	return (resp);
+}
+
+/*
+ * /redirect/N: a 302 to /redirect/N-1, and at 0 the "ok" of "/"; set
+ * *statusp, to 400 when arg is not a count; NULL when out of memory.
+ */
+struct MHD_Response *
+route_redirect(const char *arg, unsigned int *statusp)
+{
+	struct MHD_Response	*resp;
+	char			 to[32];
+	long long		 n;
+
+	if (arg == NULL || units_decimal(arg, 0, REDIRECT_MAX, &n) == -1) {
+		*statusp = 400;
+		return (route_text("bad count\n"));
+	}
+	if (n == 0) {
+		*statusp = 200;
+		return (route_text("ok\n"));
+	}
+	*statusp = 302;
+	if ((resp = route_text("redirect\n")) == NULL)
+		return (NULL);
+	/* A relative reference: the client resolves it (RFC 9110, 10.2.2). */
+	snprintf(to, sizeof(to), "/redirect/%lld", n - 1);
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, to) ==
+	    MHD_NO) {
+		MHD_destroy_response(resp);
+		return (NULL);
+	}
 	return (resp);
 }
 

@@ -36,7 +36,8 @@
 #define TARGET_STATS_SIZE	32768
 
 static const char *const target_route_names[ROUTE_MAX] = {
-	"/", "/status", "/delay", "/bytes", "/drop", "/echo", "other"
+	"/", "/status", "/delay", "/bytes", "/drop", "/echo", "/redirect",
+	"other"
 };
 
 struct target {
@@ -310,6 +311,9 @@ target_handle(void *cls, struct MHD_Connection *c, const char *url,
 		break;
 	case ROUTE_ECHO:
 		resp = route_echo(c, *con_cls, &status);
+		break;
+	case ROUTE_REDIRECT:
+		resp = route_redirect(arg, &status);
 		break;
 	default:
 		route = ROUTE_OTHER;

@@ -35,6 +35,36 @@ bad "no URL" -n 5
 bad "ftp://host/" ftp://host/
 bad "'http://'" http://
 bad "'not a url'" "not a url"
+
+# URLs that pass our own check but not libcurl's parser: refused before
+# any fork, named with libcurl's reason. Of the CURLUcode values in
+# curl/urlapi.h (7.88), an http(s) URL given as an argument can only get
+# these four (3 million random URLs made no other): MALFORMED_INPUT needs
+# a URL over 8,000,000 bytes, and an argument holds at most 128 KiB;
+# UNSUPPORTED_SCHEME, BAD_SCHEME and BAD_SLASHES are refused by our own
+# check first (ftp:// above, "http:/x" is not a URL), as are the control
+# characters and white space that BAD_PATH, BAD_QUERY and BAD_FRAGMENT
+# need; the others come from parts or flags the engine does not use.
+# The native engine's own parser refuses each of them too, before any
+# fork, as --engine native says.
+cu="libcurl cannot parse it:"
+nu="the native engine cannot parse this URL"
+urlbad() {
+	bad "URL '$1': $cu $2" --engine curl "$1"
+	bad "--engine native: URL '$1': $nu" --engine native "$1"
+}
+urlbad http://127.0.0.1:99999/ "Port number was not a decimal"
+urlbad http://127.0.0.1:http/ "Port number"
+urlbad 'http://[::1]:65536/' "Port number"
+urlbad 'http://[::1/' "Bad IPv6 address"
+urlbad 'http://[1:2:3:4:5:6:7:8:9]/' "Bad IPv6 address"
+urlbad 'http://a{b}/' "Bad hostname"
+urlbad 'http://user@/' "No host part in the URL"
+# Found in the second URL: not one request goes to the first either.
+bad "URL 'http://[zz]/': $cu Bad IPv6 address" --engine curl "$U" \
+    'http://[zz]/'
+bad "--engine native: URL 'http://[zz]/': $nu" --engine native "$U" \
+    'http://[zz]/'
 bad "'99'" --expect-status 99 "$U"
 bad "'abc'" --expect-status abc "$U"
 bad "'1,,5'" --sweep 1,,5 "$U"
@@ -45,6 +75,9 @@ bad "NoColon" -H NoColon "$U"
 bad "/nonexistent/file" --data-file /nonexistent/file "$U"
 bad "'GET POST'" -m 'GET POST' "$U"
 bad "'101%'" --max-errors 101% "$U"
+bad "--follow '51'" --follow 51 "$U"
+bad "--follow '-1'" --follow -1 "$U"
+bad "--follow 'x'" --follow x "$U"
 bad "-c and --sweep" -c 5 --sweep 1,2 "$U"
 bad "needs a value" "$U" -n
 # The HTTP engine: a name it knows, and what only libcurl can do.

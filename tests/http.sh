@@ -95,6 +95,12 @@ fl_run "two URLs at --max-errors 49%" 1 -q -n 40 -c 4 --max-errors 49% \
 fl_run "two URLs at --max-errors 20" 0 -q -n 40 -c 4 --max-errors 20 \
     "$(URL /)" "$(URL /status/503)"
 
+# An HTTP latency is libcurl's total time for the request: never less than
+# the server's own delay.
+fl_run "/delay/30" 0 -q -n 20 -c 5 "$(URL /delay/30)"
+check "/delay/30: every latency is at least 30 ms" \
+    [ "$(jqr "$R" '.runs[0].latency_us.min')" -ge 30000 ]
+
 # Transport errors are named after curl's codes.
 port=$(free_port)
 fl_run "refused port" 1 -q -n 10 -c 2 "http://127.0.0.1:$port/"
@@ -105,6 +111,69 @@ eq "/drop: errors.GOT_NOTHING" "$(jqr "$R" '.runs[0].errors.GOT_NOTHING')" 4
 fl_run "--timeout 200ms" 1 -q -n 2 -c 2 --timeout 200ms "$(URL /delay/3000)"
 eq "--timeout 200ms: errors.OPERATION_TIMEDOUT" \
     "$(jqr "$R" '.runs[0].errors.OPERATION_TIMEDOUT')" 2
+
+# A server may close an idle keep-alive connection at any time (RFC 9112,
+# 9.6): this one answers 3 requests on each connection, then closes it
+# without "Connection: close". libcurl retries a request that finds its
+# reused connection dead, so no request may fail. It leaves by itself
+# after 60 s, should this script stop before it kills it.
+cat > "$TMP/close_after.py" <<'PY'
+import signal, socket, sys, threading
+signal.alarm(60)
+def serve(c):
+    buf = b""
+    with c:
+        for _ in range(3):
+            while b"\r\n\r\n" not in buf:
+                d = c.recv(65536)
+                if not d:
+                    return
+                buf += d
+            buf = buf.split(b"\r\n\r\n", 1)[1]
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n")
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(128)
+print(s.getsockname()[1], flush=True)
+while True:
+    threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
+PY
+$PY "$TMP/close_after.py" > "$TMP/close_port" &
+cpid=$!
+i=0
+while [ ! -s "$TMP/close_port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+cport=$(cat "$TMP/close_port")
+fl_run "closed after 3: 600 in sequence" 0 -q -n 600 -c 1 \
+    "http://127.0.0.1:$cport/"
+eq "closed after 3: 600 in sequence, all ok" \
+    "$(jq -c '.runs[0] | [.requests.ok, .errors]' "$R")" '[600,{}]'
+fl_run "closed after 3: 2000 at -c 20" 0 -q -n 2000 -c 20 \
+    "http://127.0.0.1:$cport/"
+eq "closed after 3: 2000 at -c 20, all ok" \
+    "$(jq -c '.runs[0] | [.requests.ok, .errors]' "$R")" '[2000,{}]'
+kill "$cpid"
+wait "$cpid" 2> /dev/null
+
+# Redirects: not followed by default, so the 302 is the answer; --follow N
+# follows up to N and counts the final answer, once per request; a chain
+# longer than N fails as TOO_MANY_REDIRECTS.
+stats_reset
+fl_run "/redirect/3" 1 -q -n 10 -c 2 "$(URL /redirect/3)"
+eq "/redirect/3: the 302 is the answer" \
+    "$(jq -c '[.runs[0].status_codes, .runs[0].errors, .config.follow]' \
+    "$R")" '[{"302":10},{"STATUS_302":10},0]'
+eq "/redirect/3: one request each reached the server" "$(stats_total)" 10
+stats_reset
+fl_run "--follow 3" 0 -q -n 10 -c 2 --follow 3 --engine auto \
+    "$(URL /redirect/3)"
+eq "--follow 3: the final answer counts, once per request" \
+    "$(jq -c '[.runs[0].status_codes, .runs[0].requests.ok, .config.follow]' \
+    "$R")" '[{"200":10},10,3]'
+eq "--follow 3: the server saw every hop" "$(stats_total)" 40
+check "--follow 3: report matches the schema" schema_ok "$R"
+fl_run "--follow 2 of 3" 1 -q -n 10 -c 2 --follow 2 --engine auto "$(URL /redirect/3)"
+eq "--follow 2 of 3: TOO_MANY_REDIRECTS" \
+    "$(jq -c '.runs[0].errors' "$R")" '{"TOO_MANY_REDIRECTS":10}'
 
 # Bodies, methods and headers reach the server; secrets stay out of the report.
 stats_reset

@@ -179,6 +179,31 @@ test_plugin_concurrency(void **state)
 	refused(&c, "--sweep level 2000: a --plugin run forks");
 }
 
+/*
+ * A URL that passes config_add_url() but not libcurl's parser is refused
+ * before the run, named with libcurl's reason; the checking child is
+ * reaped; a long URL is shortened in the message.
+ */
+static void
+test_url_libcurl(void **state)
+{
+	struct config	 c;
+	const char	*errstr;
+	char		 url[400];
+	int		 st;
+
+	(void)state;
+	good(&c);
+	assert_int_equal(config_add_url(&c, "http://[::1/", &errstr), 0);
+	refused(&c, "URL 'http://[::1/': libcurl cannot parse it: Bad IPv6 "
+	    "address");
+	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
+	good(&c);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%0300d/", 65536);
+	assert_int_equal(config_add_url(&c, url, &errstr), 0);
+	refused(&c, "0000...': libcurl cannot parse it: Port number");
+}
+
 /* A body makes the method POST, unless -m said otherwise. */
 static void
 test_body_method(void **state)
@@ -368,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_plugin_url),
 		cmocka_unit_test(test_plugin_workers),
 		cmocka_unit_test(test_plugin_concurrency),
+		cmocka_unit_test(test_url_libcurl),
 		cmocka_unit_test(test_body_method),
 		cmocka_unit_test(test_nofile_raised),
 		cmocka_unit_test(test_nofile_refused),

@@ -247,6 +247,7 @@ setup_sweep(void **state)
 	f->conf.connect_timeout_us = 500000;
 	f->conf.workers = 2;
 	f->conf.http2 = 1;
+	f->conf.follow = 5;
 	f->conf.sweep = xcalloc(2, sizeof(*f->conf.sweep));
 	f->conf.sweep[0] = 1;
 	f->conf.sweep[1] = 4;
