@@ -20,6 +20,13 @@ the client unpinned, so that it can use both cores).
   E  c=10000, "/", 200k requests or 5 s    unpinned, wrk/h2load -t2, forkload's
                                            default workers; it must finish
                                            with zero errors
+  L  c=10, forkload-target's /delay/10,   pinned (the target on CPU 0): what
+     8k requests or 10 s                  each client adds to a 10 ms answer;
+                                           prints p50/p99 above wrk's
+
+forkload runs twice in each workload: "forkload" is the native engine
+(--engine native) and "forkload-curl" the libcurl engine; the ratios are
+the native engine's over each peer, forkload-curl included.
 
 wrk is duration-bound only; h2load, ab and hey are count-bound only (each run
 is still killed at a timeout). Within a workload the clients alternate
@@ -76,7 +83,11 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CLIENTS = ["forkload", "wrk", "h2load", "ab", "hey"]
+# "forkload" is the native engine, "forkload-curl" the libcurl engine: the
+# ratios are the native engine's, so the forkload-curl row says how much
+# the native engine gains over libcurl.
+CLIENTS = ["forkload", "forkload-curl", "wrk", "h2load", "ab", "hey"]
+TARGET = "forkload-target"
 NGINX = "/usr/sbin/nginx"
 
 # name: description, path, concurrency, requests, duration (s), pinned,
@@ -92,10 +103,15 @@ WORKLOADS = {
               pinned=True, threads=1, clients=CLIENTS),
     "D": dict(desc="c=50, unpinned, 2 workers/threads", path="/", c=50,
               n=200000, d=10, pinned=False, threads=2,
-              clients=["forkload", "wrk", "h2load"]),
+              clients=["forkload", "forkload-curl", "wrk", "h2load"]),
     "E": dict(desc="many connections, unpinned", path="/", c=10000,
               n=200000, d=5, pinned=False, threads=2, forkload_w=None,
-              clients=["forkload", "wrk", "h2load"]),
+              clients=["forkload", "forkload-curl", "wrk", "h2load"]),
+    # Against forkload-target, whose /delay/10 answers after 10 ms: what
+    # each client adds to a latency it should read as 10 ms.
+    "L": dict(desc="10 ms server, latency", path="/delay/10", c=10,
+              n=8000, d=10, pinned=True, threads=1, server="target",
+              clients=["forkload", "forkload-curl", "wrk", "hey"]),
 }
 QUICK = {
     "A": dict(n=50000, d=3),
@@ -103,6 +119,7 @@ QUICK = {
     "C": dict(n=50000, d=3),
     "D": dict(n=50000, d=3),
     "E": dict(c=2000, n=50000, d=3),
+    "L": dict(n=2000, d=3),
 }
 
 # ---------------------------------------------------------------------------
@@ -320,16 +337,56 @@ class Nginx:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class Target:
+    """forkload-target beside the forkload binary, for workload L: its
+    /delay/N answers after N ms, a server of known latency. Pinned like
+    nginx; stopped by its pid."""
+
+    def __init__(self, forkload, pin):
+        self.exe = os.path.join(os.path.dirname(forkload), TARGET)
+        self.pin = pin
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        argv = [self.exe, "--listen", "127.0.0.1:0"]
+        if self.pin:
+            argv = ["taskset", "-c", "0"] + argv
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True,
+                                     preexec_fn=_die_with_parent)
+        line = self.proc.stdout.readline().strip()
+        if not line.isdigit():
+            self.stop()
+            raise RuntimeError("%s did not start" % self.exe)
+        self.port = int(line)
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None
+
+
 # ---------------------------------------------------------------------------
 # Commands and parsers
 
 
 def build_argv(client, wl, url, forkload):
     c, n, d, t = wl["c"], wl["n"], wl["d"], wl["threads"]
-    if client == "forkload":
+    if client in ("forkload", "forkload-curl"):
         w = ["-w", str(t)] if wl.get("forkload_w", t) is not None else []
+        engine = "curl" if client == "forkload-curl" else "native"
         return [forkload, "run", "-q", "-n", str(n), "-d", "%ds" % d,
-                "-c", str(c)] + w + ["--json", url]
+                "-c", str(c), "--engine", engine] + w + ["--json", url]
     if client == "wrk":
         return ["wrk", "-t%d" % t, "-c%d" % c, "-d%ds" % d, "--latency", url]
     if client == "h2load":
@@ -443,8 +500,9 @@ def parse_hey(out):
                 raw=dict(status_codes=status, transport_errors=errs))
 
 
-PARSERS = dict(forkload=parse_forkload, wrk=parse_wrk, h2load=parse_h2load,
-               ab=parse_ab, hey=parse_hey)
+PARSERS = {"forkload": parse_forkload, "forkload-curl": parse_forkload,
+           "wrk": parse_wrk, "h2load": parse_h2load, "ab": parse_ab,
+           "hey": parse_hey}
 
 
 # ---------------------------------------------------------------------------
@@ -511,7 +569,7 @@ def tool_versions(forkload):
 
 
 def available(client, forkload):
-    if client == "forkload":
+    if client in ("forkload", "forkload-curl"):
         return os.path.isfile(forkload) and os.access(forkload, os.X_OK)
     return shutil.which(client) is not None
 
@@ -610,6 +668,23 @@ def print_table(name, wl, med, ratios, rounds, pinned):
     print("x = forkload/peer of the medians: req/s > 1, CPU < 1, p99 < 1 "
           "favour forkload; errors summed over rounds")
     sys.stdout.flush()
+
+
+def print_over_wrk(med):
+    """For workload L: how far each client's p50 and p99 lie above wrk's
+    (the target: native at most 100 us at p50, 300 us at p99)."""
+    wrk = med.get("wrk", {})
+    out = {}
+    for cl in ("forkload", "forkload-curl", "hey"):
+        m = med.get(cl, {})
+        d50 = None if m.get("p50_us") is None or wrk.get("p50_us") is None \
+            else m["p50_us"] - wrk["p50_us"]
+        d99 = None if m.get("p99_us") is None or wrk.get("p99_us") is None \
+            else m["p99_us"] - wrk["p99_us"]
+        out[cl] = dict(p50_us=d50, p99_us=d99)
+        print("L: %-13s p50 %s, p99 %s above wrk's" % (
+            cl, fmt(d50, "%+dus"), fmt(d99, "%+dus")))
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -726,6 +801,7 @@ def main():
             log("note: %s is missing: reported as such" % cl)
 
     nginx = Nginx(pin)
+    target = Target(args.forkload, pin)
     result = dict(schema="forkload-bench/1",
                   date=datetime.date.today().isoformat(),
                   started_at=datetime.datetime.now().astimezone()
@@ -747,7 +823,13 @@ def main():
             if args.quick:
                 wl.update(QUICK[name])
             pinned = pin and wl["pinned"]
-            url = nginx.url(wl["path"])
+            if wl.get("server") == "target":
+                if target.proc is None:
+                    target.start()
+                    log("%s on 127.0.0.1:%d" % (TARGET, target.port))
+                url = target.url(wl["path"])
+            else:
+                url = nginx.url(wl["path"])
             # Every run is killed at this timeout; the count-bound tools
             # (h2load, ab, hey) normally finish well within it.
             timeout = 2 * wl["d"] + 30
@@ -779,6 +861,8 @@ def main():
                 ok = fl["rounds_ok"] == args.rounds and fl["errors_total"] == 0
                 wres["forkload_zero_errors"] = ok
             print_table(name, wl, med, ratios, args.rounds, pinned)
+            if name == "L":
+                wres["over_wrk_us"] = print_over_wrk(med)
             if name == "E":
                 print("E: forkload at c=%d: %s errors over %d/%d rounds -> %s"
                       % (wl["c"], fl["errors_total"], fl["rounds_ok"],
@@ -792,6 +876,7 @@ def main():
         result["error"] = str(e)
     finally:
         nginx.cleanup()
+        target.stop()
         shutil.rmtree(tmpdir, ignore_errors=True)
 
     result["interrupted"] = interrupted
