@@ -96,8 +96,9 @@ h1_resp_on_status(http_parser *p, const char *at, size_t len)
  * The headers of a response are whole. A status under 100 is no HTTP
  * status: libcurl takes such a reply for HTTP/0.9 and refuses it, and so
  * does this. Returning 1 tells http-parser that no body follows: after
- * HEAD, and for 204 and 304, whatever length they claim (http-parser
- * would wait for a 304's Content-Length bytes).
+ * HEAD, and for 204, 304 and 101, whatever length they claim
+ * (http-parser would wait for a 304's Content-Length bytes; the fuzzer
+ * found that a 101's body made the split decide its keep-alive).
  */
 static int
 h1_resp_on_headers(http_parser *p)
@@ -108,7 +109,9 @@ h1_resp_on_headers(http_parser *p)
 		return (-1);
 	r->status_line = 1;
 	r->in_body = 1;
-	return (r->head || p->status_code == 204 || p->status_code == 304);
+	/* After a 101 the bytes are another protocol's: no body to read. */
+	return (r->head || p->status_code == 204 || p->status_code == 304 ||
+	    p->status_code == 101);
 }
 
 /*
@@ -134,7 +137,8 @@ h1_resp_on_complete(http_parser *p)
 	}
 	r->done = 1;
 	r->status = p->status_code;
-	r->keepalive = http_should_keep_alive(p);
+	/* A switched connection speaks HTTP/1.1 no more. */
+	r->keepalive = http_should_keep_alive(p) && p->status_code != 101;
 	http_parser_pause(p, 1);
 	return (0);
 }

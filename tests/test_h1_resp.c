@@ -48,6 +48,13 @@ static const struct want cases[] = {
 	    0, 0, H1_DONE, 204, 11, 1, 0, 0 },
 	{ "304 has no body", "HTTP/1.1 304 Not Modified\r\n"
 	    "Content-Length: 50\r\n\r\n", 0, 0, H1_DONE, 304, 11, 1, 0, 0 },
+	{ "101 with a body", "HTTP/1.1 101 Switching Protocols\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Content-Length: 2\r\n\r\nok", 0, 0, H1_DONE, 101, 11, 0, 0,
+	    96 },
+	{ "101 without Upgrade", "HTTP/1.1 101 Switching Protocols\r\n"
+	    "Content-Length: 2\r\n\r\nok", 0, 0, H1_DONE, 101, 11, 0, 0,
+	    55 },
 	{ "status 999", "HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n",
 	    0, 0, H1_DONE, 999, 11, 1, 0, 0 },
 	{ "no reason phrase", "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n",
