@@ -13,7 +13,7 @@ export B
 # it (their lines then read "http[curl]: ..."); the others run once.
 ENGINES="native curl"
 HTTP_SCRIPTS="badinput http crash signals nginx chaos summary"
-OTHER_SCRIPTS="exec plugin"
+OTHER_SCRIPTS="exec plugin fuzz"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
