@@ -125,19 +125,21 @@ fuzz_seen(const struct h1_resp *r, int v)
  * the run at once, so headers over the bound with a bad byte past it fail
  * TOO_LARGE in small pieces and with the bad byte's error in one. 2. A
  * 101 with Upgrade and a body ends at its headers when a read ends there,
- * and after the body, kept alive, when the body comes in the same read.
+ * done and not kept alive; when the body comes in the same read, it is
+ * read first: done and kept alive, or failed when it is broken.
  */
 static int
 fuzz_known(const struct seen *a, const struct seen *b)
 {
-	if (!FUZZ_KNOWN || a->verdict != b->verdict ||
-	    a->status != b->status || a->version != b->version)
+	if (!FUZZ_KNOWN || a->status != b->status || a->version != b->version)
 		return (0);
-	if (a->verdict == H1_FAIL && (a->error == HTTP_ERR_TOO_LARGE ||
+	if (a->verdict == H1_FAIL && b->verdict == H1_FAIL &&
+	    (a->error == HTTP_ERR_TOO_LARGE ||
 	    b->error == HTTP_ERR_TOO_LARGE) &&
 	    a->bytes >= FUZZ_MAXHDR && b->bytes >= FUZZ_MAXHDR)
 		return (1);
-	return (a->verdict == H1_DONE && a->status == 101);
+	return (a->status == 101 &&
+	    (a->verdict == H1_DONE || b->verdict == H1_DONE));
 }
 
 /*
