@@ -24,33 +24,42 @@ struct h1_resp {
 	int		 status_line;	/* the status line is whole */
 	unsigned int	 interim;	/* 1xx responses passed over */
 	uint64_t	 bytes;		/* taken so far */
-	uint64_t	 msg_start;	/* where the current message began */
-	int		 between;	/* paused after an interim response */
+	int		 bounded;	/* in status line, headers, trailers */
+	uint64_t	 bound_at;	/* where that began */
+	int		 paused;	/* H1_PAUSE_*: why the parser stopped */
 };
+
+/* Why h1_resp_on_*() paused the parser: h1_resp_feed() then goes on. */
+#define H1_PAUSE_INTERIM	1	/* a 1xx ended: headers come anew */
+#define H1_PAUSE_TRAILERS	2	/* the last chunk: trailers come */
 
 static uint32_t	 h1_resp_maxhdr = H1_MAXHDR;
 
 static int	h1_resp_on_status(http_parser *, const char *, size_t);
 static int	h1_resp_on_headers(http_parser *);
+static int	h1_resp_on_chunk(http_parser *);
 static int	h1_resp_on_complete(http_parser *);
 
 /* The callbacks: nothing per byte of a body, so a body costs no calls. */
 static const http_parser_settings h1_resp_settings = {
 	.on_status = h1_resp_on_status,
 	.on_headers_complete = h1_resp_on_headers,
+	.on_chunk_header = h1_resp_on_chunk,
 	.on_message_complete = h1_resp_on_complete,
 };
 
 /*
- * Bound the headers of every response this process reads to maxhdr
- * bytes; past that a request fails with TOO_LARGE. (http-parser keeps the
- * bound process-wide.)
+ * Bound the status line and headers (and the trailers) of every response
+ * this process reads to maxhdr bytes each; past that a request fails with
+ * TOO_LARGE. The bound is enforced here, not by http-parser, which counts
+ * a run of header bytes only when the run ends: a read's end then decided
+ * between the bound and a fault past it (found by the fuzzer).
  */
 void
 h1_resp_init(uint32_t maxhdr)
 {
 	h1_resp_maxhdr = maxhdr;
-	http_parser_set_max_header_size(maxhdr);
+	http_parser_set_max_header_size(UINT32_MAX >> 1);
 }
 
 /* Return the size of a struct h1_resp, to allocate one per connection. */
@@ -71,6 +80,7 @@ h1_resp_start(struct h1_resp *r, int head)
 	http_parser_init(&r->p, HTTP_RESPONSE);
 	r->p.data = r;
 	r->head = head;
+	r->bounded = 1;
 }
 
 /*
@@ -109,17 +119,38 @@ h1_resp_on_headers(http_parser *p)
 		return (-1);
 	r->status_line = 1;
 	r->in_body = 1;
-	/* After a 101 the bytes are another protocol's: no body to read. */
+	r->bounded = 0;
+	/*
+	 * After a 101 the bytes are another protocol's, and a 1xx has no
+	 * body whatever it claims (libcurl reads past a 100's length too).
+	 */
 	return (r->head || p->status_code == 204 || p->status_code == 304 ||
-	    p->status_code == 101);
+	    p->status_code < 200);
+}
+
+/*
+ * A chunk's size line is read: a size of 0 is the last chunk, and the
+ * trailers, bounded as headers are, follow. Pause, so that h1_resp_feed()
+ * knows where they start.
+ */
+static int
+h1_resp_on_chunk(http_parser *p)
+{
+	struct h1_resp	*r = p->data;
+
+	if (p->content_length == 0) {
+		r->paused = H1_PAUSE_TRAILERS;
+		http_parser_pause(p, 1);
+	}
+	return (0);
 }
 
 /*
  * A response is whole. An interim one (1xx, but 101 which switches the
  * protocol) is passed over: the final one follows on the same bytes. Each
  * pauses the parser, so h1_resp_feed() knows where it ended: an interim
- * one to start counting the headers of the next, the final one so that
- * what follows it is not taken.
+ * one to bound the headers of the next, the final one so that what
+ * follows it is not taken.
  */
 static int
 h1_resp_on_complete(http_parser *p)
@@ -131,11 +162,12 @@ h1_resp_on_complete(http_parser *p)
 		r->interim++;
 		r->in_body = 0;
 		r->status_line = 0;
-		r->between = 1;
+		r->paused = H1_PAUSE_INTERIM;
 		http_parser_pause(p, 1);
 		return (0);
 	}
 	r->done = 1;
+	r->bounded = 0;
 	r->status = p->status_code;
 	/* A switched connection speaks HTTP/1.1 no more. */
 	r->keepalive = http_should_keep_alive(p) && p->status_code != 101;
@@ -153,15 +185,6 @@ h1_resp_on_complete(http_parser *p)
 static int
 h1_resp_errno(const struct h1_resp *r, enum http_errno e)
 {
-	/*
-	 * http-parser counts a run of header bytes against its bound only
-	 * when the run ends, which may be the end of a read: a fault past
-	 * the bound would then name the fault or the bound as the pieces
-	 * fell (found by the fuzzer). The bound, reached first, wins.
-	 */
-	if (e == HPE_HEADER_OVERFLOW || (!r->in_body &&
-	    r->bytes - r->msg_start > h1_resp_maxhdr))
-		return (HTTP_ERR_TOO_LARGE);
 	if (r->p.status_code == 0 || e == HPE_CB_headers_complete ||
 	    e == HPE_CB_status)
 		return (HTTP_ERR_UNSUPPORTED_PROTOCOL);
@@ -173,6 +196,24 @@ h1_resp_errno(const struct h1_resp *r, enum http_errno e)
 }
 
 /*
+ * How many of len bytes the parser may have now: in a bounded part (status
+ * line, headers, trailers), no more than the bound leaves, so that it
+ * never sees a byte past the bound, however the bytes were split.
+ */
+static size_t
+h1_resp_room(const struct h1_resp *r, size_t len)
+{
+	uint64_t	 taken;
+
+	if (!r->bounded)
+		return (len);
+	taken = r->bytes - r->bound_at;
+	if (taken >= h1_resp_maxhdr)
+		return (0);
+	return (h1_resp_maxhdr - taken < len ? h1_resp_maxhdr - taken : len);
+}
+
+/*
  * Take len bytes of the response. Returns H1_MORE when it needs more,
  * H1_DONE when the final response is whole (*used then says how many
  * bytes it took; more are not its own), or H1_FAIL with the error set.
@@ -180,7 +221,7 @@ h1_resp_errno(const struct h1_resp *r, enum http_errno e)
 int
 h1_resp_feed(struct h1_resp *r, const char *buf, size_t len, size_t *used)
 {
-	size_t		 n;
+	size_t		 n, room;
 	enum http_errno	 e;
 
 	*used = 0;
@@ -188,34 +229,43 @@ h1_resp_feed(struct h1_resp *r, const char *buf, size_t len, size_t *used)
 		return (H1_DONE);
 	if (r->error != 0)
 		return (H1_FAIL);
-	for (;;) {
-		n = http_parser_execute(&r->p, &h1_resp_settings, buf + *used,
-		    len - *used);
+	while (*used < len) {
+		/* A bounded part that fills the bound is over it. */
+		if ((room = h1_resp_room(r, len - *used)) == 0) {
+			r->error = HTTP_ERR_TOO_LARGE;
+			return (H1_FAIL);
+		}
+		n = http_parser_execute(&r->p, &h1_resp_settings,
+		    buf + *used, room);
 		r->bytes += n;
 		*used += n;
 		if (r->done)
 			return (H1_DONE);
 		e = HTTP_PARSER_ERRNO(&r->p);
-		if (e != HPE_PAUSED || !r->between)
-			break;
-		/* An interim response ended: the next message starts here. */
-		http_parser_pause(&r->p, 0);
-		r->between = 0;
-		r->msg_start = r->bytes;
-		/* A length of 0 would tell http-parser of an end of file. */
-		if (*used == len)
-			return (H1_MORE);
+		if (e == HPE_PAUSED && r->paused != 0) {
+			/* A bounded part starts here: count it from here. */
+			http_parser_pause(&r->p, 0);
+			r->paused = 0;
+			r->bounded = 1;
+			r->bound_at = r->bytes;
+			continue;
+		}
+		if (e != HPE_OK) {
+			r->error = h1_resp_errno(r, e);
+			return (H1_FAIL);
+		}
+		if (r->p.upgrade) {
+			/* An Upgrade: what follows is no longer HTTP/1.1. */
+			r->done = 1;
+			r->status = r->p.status_code;
+			r->keepalive = 0;
+			return (H1_DONE);
+		}
 	}
-	if (e != HPE_OK) {
-		r->error = h1_resp_errno(r, e);
+	/* Exactly the bound, and not yet whole: more would be over it. */
+	if (h1_resp_room(r, 1) == 0) {
+		r->error = HTTP_ERR_TOO_LARGE;
 		return (H1_FAIL);
-	}
-	if (r->p.upgrade) {
-		/* 101 or an Upgrade: what follows is no longer HTTP/1.1. */
-		r->done = 1;
-		r->status = r->p.status_code;
-		r->keepalive = 0;
-		return (H1_DONE);
 	}
 	return (H1_MORE);
 }

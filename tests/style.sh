@@ -8,7 +8,7 @@ top=${top_srcdir:-.}
 rc=0
 for f in "$top"/cmd/*.c "$top"/src/*.c "$top"/include/*.h \
     "$top"/include/forkload/*.h "$top"/tests/*.c "$top"/tests/plugins/*.c \
-    "$top"/examples/*.c "$top"/bench/*.c; do
+    "$top"/tests/fuzz/*.c "$top"/examples/*.c "$top"/bench/*.c; do
 	[ -f "$f" ] || continue
 	awk -v f="$f" '
 	{

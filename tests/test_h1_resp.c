@@ -42,6 +42,9 @@ static const struct want cases[] = {
 	{ "100 Continue first", "HTTP/1.1 100 Continue\r\n\r\n"
 	    "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok",
 	    0, 0, H1_DONE, 201, 11, 1, 0, 0 },
+	{ "100 Continue that claims a body", "HTTP/1.1 100 Continue\r\n"
+	    "Content-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\n"
+	    "Content-Length: 0\r\n\r\n", 0, 0, H1_DONE, 200, 11, 1, 0, 0 },
 	{ "HEAD has no body", "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n",
 	    1, 0, H1_DONE, 200, 11, 1, 0, 0 },
 	{ "204 has no body", "HTTP/1.1 204 No Content\r\n\r\n",
