@@ -636,7 +636,9 @@ def print_table(name, wl, med, ratios, rounds, pinned):
     print()
     print("Workload %s: %s -- %s, c=%d, %d requests or %d s, %s" % (
         name, wl["desc"], wl["path"], wl["c"], wl["n"], wl["d"],
-        "client on CPU 1, nginx on CPU 0" if pinned else "client unpinned"))
+        "client on CPU 1, %s on CPU 0" % (
+            TARGET if wl.get("server") == "target" else "nginx")
+        if pinned else "client unpinned"))
     hdr = ("client", "req/s", "CPU/100k", "p50", "p99", "errors",
            "rounds", "x req/s", "x CPU", "x p99")
     rows = []
