@@ -138,5 +138,8 @@ conform "nginx PUT --data-file" nginx / 50 0 -c 2 -m PUT \
 conform "nginx headers" nginx / 50 0 -c 2 -H 'X-Conformance: 1'
 conform "nginx --no-keepalive" nginx / 50 0 -c 2 --no-keepalive
 also "a connection per request" '.runs[0].phases_us.connect.count' 50
+# gzip makes nginx send the answer chunked, kept alive.
+conform "nginx chunked" nginx /chunked 50 0 -c 2 -H 'Accept-Encoding: gzip'
+also "one connection per slot" '.runs[0].phases_us.connect.count' 2
 conform "nginx 404" nginx /missing 20 1 -c 2
 also "errors" '.runs[0].errors' '{"STATUS_404":20}'

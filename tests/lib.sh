@@ -244,6 +244,14 @@ http {
 		location = /ready { access_log off; return 204; }
 		location / { return 200 "ok\\n"; }
 		location /missing { return 404; }
+		# gzip drops the length: the answer comes chunked.
+		location /chunked {
+			gzip on;
+			gzip_min_length 0;
+			gzip_types text/plain;
+			default_type text/plain;
+			return 200 "chunked and gzipped\\n";
+		}
 	}
 }
 CONF
