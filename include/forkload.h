@@ -184,6 +184,8 @@ char		*config_output_target(const char *);
 int		 config_check_output(const char *, const char **);
 int		 config_check_dir(const char *, const char **);
 int		 config_redacted(const char *);
+
+/* config_check.c */
 int		 config_workers(const struct config *, int);
 int		 config_check(struct config *, struct limits *, char *,
 		    size_t);
@@ -586,6 +588,11 @@ struct report {
 	struct limits		 limits;
 };
 char		*report_dump(const struct report *);
+struct json_t	*report_uint(uint64_t);
+struct json_t	*report_round(double);
+
+/* report_run.c */
+struct json_t	*report_run(const struct config *, const struct outcome *);
 
 /* report_write.c */
 int		 report_write(const struct report *, const char *);
