@@ -184,6 +184,8 @@ char		*config_output_target(const char *);
 int		 config_check_output(const char *, const char **);
 int		 config_check_dir(const char *, const char **);
 int		 config_redacted(const char *);
+const char	*config_target_method(const struct config *, size_t);
+const char	*config_target_url(const struct config *, size_t);
 
 /* config_check.c */
 int		 config_workers(const struct config *, int);

@@ -303,3 +303,21 @@ config_redacted(const char *header)
 	}
 	return (0);
 }
+
+/*
+ * Return the method of target i (a URL on the command line, or a line of
+ * a targets file): what its requests send.
+ */
+const char *
+config_target_method(const struct config *c, size_t i)
+{
+	(void)i;
+	return (c->method);
+}
+
+/* Return the URL of target i. */
+const char *
+config_target_url(const struct config *c, size_t i)
+{
+	return (c->urls[i]);
+}
