@@ -16,7 +16,9 @@ stats_init(struct stats *s)
 	int	 i;
 
 	memset(s, 0, sizeof(*s));
+	s->first_start_ns = UINT64_MAX;
 	s->latency = hist_new();
+	s->latency_raw = hist_new();
 	for (i = 0; i < PHASE_MAX; i++)
 		s->phase[i] = hist_new();
 }
@@ -28,6 +30,7 @@ stats_free(struct stats *s)
 	int	 i;
 
 	hist_free(s->latency);
+	hist_free(s->latency_raw);
 	for (i = 0; i < PHASE_MAX; i++)
 		hist_free(s->phase[i]);
 	free(s->errors);
@@ -78,6 +81,35 @@ stats_error_name(const struct config *c, const struct stats_error *e,
 }
 
 /*
+ * Where a result stood against its schedule: how late it started, and
+ * its latency both from when it was due (what the client of an open-loop
+ * service sees: the wait counts, as wrk2 corrects it) and from its first
+ * byte sent. In closed loop a request is due when it starts: the two are
+ * the same.
+ */
+static void
+stats_schedule(struct stats *s, const struct result *r)
+{
+	uint64_t	 lag;
+
+	lag = r->start_ns > r->sched_ns ? r->start_ns - r->sched_ns : 0;
+	if (lag > NS_PER_MS)
+		s->late++;
+	if (lag > s->max_lag_ns)
+		s->max_lag_ns = lag;
+	if (r->start_ns < s->first_start_ns)
+		s->first_start_ns = r->start_ns;
+	if (r->start_ns > s->last_start_ns)
+		s->last_start_ns = r->start_ns;
+	if (r->error != 0)
+		return;
+	hist_record(s->latency,
+	    (lag + r->latency_ns + NS_PER_US / 2) / NS_PER_US);
+	hist_record(s->latency_raw,
+	    (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
+}
+
+/*
  * Count one result. It is ok when the engine saw no error and the status
  * is expected (exec and plugin tasks have no status and need none). A
  * failed result counts once among the errors, by its cause: the engine's
@@ -120,7 +152,5 @@ stats_add(struct stats *s, const struct result *r,
 	for (i = 0; i < PHASE_MAX; i++)
 		if (r->flags & flag[i])
 			hist_record(s->phase[i], phase[i]);
-	if (r->error == 0)
-		hist_record(s->latency,
-		    (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
+	stats_schedule(s, r);
 }
