@@ -340,7 +340,8 @@ void		 outcome_init(struct outcome *, int);
 void		 outcome_free(struct outcome *);
 double		 outcome_rps(const struct outcome *);
 double		 outcome_achieved_rps(const struct outcome *);
-uint64_t	 outcome_asked(const struct outcome *, const struct config *);
+double		 outcome_target_rps(const struct outcome *,
+		    const struct config *);
 int		 outcome_is_crash(const struct worker_info *);
 size_t		 outcome_crashes(const struct outcome *);
 int		 outcome_exited(const struct worker_info *);
@@ -650,6 +651,7 @@ struct parent {
 	int			 peak;		/* the concurrency at most */
 	int			 watch;		/* kill tasks past --timeout */
 	uint64_t		 start_ns;	/* the run's clock: its start */
+	struct sched		 sched;		/* -R, --stages */
 	uint64_t		 limit;		/* tickets; UINT64_MAX: none */
 };
 int		 parent_run(const struct config *, int, struct outcome *);
@@ -719,7 +721,8 @@ enum route {			/* in the order of by_route in /stats */
 	ROUTE_REDIRECT,
 	ROUTE_OTHER,
 	ROUTE_MAX,
-	ROUTE_STATS		/* not counted */
+	ROUTE_STATS,		/* not counted */
+	ROUTE_PAUSE		/* not counted */
 };
 struct MHD_Connection;
 struct MHD_Response;
@@ -735,6 +738,15 @@ void		 route_echo_append(struct echo *, const char *, size_t);
 struct MHD_Response *route_echo(struct MHD_Connection *, struct echo *,
 		    unsigned int *);
 void		 route_echo_free(struct echo *);
+
+/* stall.c: the target server's waits, /delay and /pause */
+struct stall;
+struct stall	*stall_new(void);
+int		 stall_sleep(struct stall *, long long);
+void		 stall_pause(struct stall *, long long);
+int		 stall_hold(struct stall *);
+void		 stall_stop(struct stall *);
+void		 stall_free(struct stall *);
 
 /* target.c: the bundled target server */
 struct target;

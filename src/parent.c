@@ -256,8 +256,14 @@ parent_account(struct parent *p, uint64_t end_ns)
 
 	claimed = shm_claimed(p->shm);
 	delivered = o->stats.results;
+	/*
+	 * On a schedule, the workers stop at the first ticket due after the
+	 * duration, which may come before the duration's end.
+	 */
 	deadline_hit = p->conf->duration_us != 0 &&
-	    end_ns - p->start_ns >= p->conf->duration_us * NS_PER_US;
+	    (end_ns - p->start_ns >= p->conf->duration_us * NS_PER_US ||
+	    (sched_open(&p->sched) && sched_due(&p->sched, claimed) >=
+	    p->conf->duration_us * NS_PER_US));
 	o->ok = o->stats.ok;
 	o->failed = o->stats.failed;
 	o->lost = claimed > delivered ? claimed - delivered : 0;
@@ -349,7 +355,6 @@ int
 parent_run(const struct config *conf, int concurrency, struct outcome *out)
 {
 	struct parent	 p;
-	struct sched	 sc;
 	size_t		 i;
 
 	outcome_init(out, concurrency);
@@ -362,10 +367,9 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 	p.limit = conf->duration_us != 0 && !conf->requests_set ?
 	    UINT64_MAX : conf->requests;
 	/* A ramp of the rate has so many tickets, and no more. */
-	sched_init(&sc, conf, concurrency);
-	if (sched_tickets(&sc) < p.limit)
-		p.limit = sched_tickets(&sc);
-	sched_free(&sc);
+	sched_init(&p.sched, conf, concurrency);
+	if (sched_tickets(&p.sched) < p.limit)
+		p.limit = sched_tickets(&p.sched);
 	p.shm = shm_new(out->nworkers, p.limit);
 	p.refill = xcalloc(out->nworkers, sizeof(*p.refill));
 	/* A task that runs in the worker can be stopped by the parent only. */
@@ -376,6 +380,7 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 		parent_fork(&p, i);
 	parent_loop(&p);
 	parent_account(&p, clock_now_ns());
+	sched_free(&p.sched);
 	out->workers = p.workers;
 	out->nworkers_total = p.nworkers;
 	free(p.refill);
