@@ -779,6 +779,18 @@ def run_ingest(args):
     return out
 
 
+
+def results_path(results_dir, date, host, kind=""):
+    """The file for a run's JSON: DATE-HOST[-KIND].json, and when that is
+    taken (a second run on the same day keeps the first), -2, -3, ..."""
+    base = "%s-%s%s" % (date, host, "-" + kind if kind else "")
+    path = os.path.join(results_dir, base + ".json")
+    n = 2
+    while os.path.exists(path):
+        path = os.path.join(results_dir, "%s-%d.json" % (base, n))
+        n += 1
+    return path
+
 def main():
     args = parse_args()
     signal.signal(signal.SIGTERM, _on_term)
@@ -884,14 +896,8 @@ def main():
     result["interrupted"] = interrupted
     result["elapsed_s"] = round(time.monotonic() - t_start, 1)
     os.makedirs(args.results_dir, exist_ok=True)
-    path = os.path.join(args.results_dir, "%s-%s.json" % (
-        result["date"], machine["hostname"]))
-    # A second run on the same day keeps the first: -2, -3, ...
-    n = 2
-    while os.path.exists(path):
-        path = os.path.join(args.results_dir, "%s-%s-%d.json" % (
-            result["date"], machine["hostname"], n))
-        n += 1
+    path = results_path(args.results_dir, result["date"],
+                        machine["hostname"])
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
         json.dump(result, f, indent=2, sort_keys=True)

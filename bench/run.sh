@@ -55,6 +55,7 @@ fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 # Install the tools that are missing (Debian package names).
+. "$root/bench/apt.sh"
 if [ "$install" = 1 ]; then
 	pkgs=
 	[ -x /usr/sbin/nginx ] || pkgs="$pkgs nginx-light"
@@ -65,15 +66,8 @@ if [ "$install" = 1 ]; then
 	command -v taskset >/dev/null 2>&1 || pkgs="$pkgs util-linux"
 	[ -x /usr/bin/python3 ] || pkgs="$pkgs python3"
 	if [ -n "$pkgs" ]; then
-		sudo=
-		[ "$(id -u)" = 0 ] || sudo=sudo
-		echo "bench: installing:$pkgs" >&2
-		# A failed install is not fatal: a missing peer is reported as such.
-		timeout 600 $sudo apt-get update -q >&2 || true
 		# shellcheck disable=SC2086
-		DEBIAN_FRONTEND=noninteractive timeout 900 $sudo \
-		    apt-get install -y -q --no-install-recommends $pkgs >&2 ||
-		    echo "bench: apt-get install failed; going on" >&2
+		bench_install bench $pkgs
 		[ -x /usr/bin/python3 ] && python=/usr/bin/python3
 	fi
 fi

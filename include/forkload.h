@@ -359,6 +359,7 @@ struct outcome {
 	uint64_t	  failed;
 	uint64_t	  lost;
 	uint64_t	  not_run;
+	uint64_t	  missed;	/* -R: due by -d's end, never run */
 	uint64_t	  duration_us;
 	int		  interrupted;
 	int		  respawns;
@@ -418,6 +419,7 @@ void		 sched_free(struct sched *);
 int		 sched_open(const struct sched *);
 uint64_t	 sched_tickets(const struct sched *);
 uint64_t	 sched_due(const struct sched *, uint64_t);
+uint64_t	 sched_due_before(const struct sched *, uint64_t);
 int		 sched_concurrency(const struct sched *, uint64_t);
 int		 sched_peak(const struct config *, int);
 

@@ -251,7 +251,7 @@ static void
 parent_account(struct parent *p, uint64_t end_ns)
 {
 	struct outcome	*o = p->out;
-	uint64_t	 claimed, delivered;
+	uint64_t	 claimed, delivered, due;
 	int		 deadline_hit;
 
 	claimed = shm_claimed(p->shm);
@@ -272,6 +272,15 @@ parent_account(struct parent *p, uint64_t end_ns)
 		o->not_run = p->limit - claimed;
 	o->issued = o->ok + o->failed + o->lost + o->not_run;
 	o->duration_us = (end_ns - p->start_ns) / NS_PER_US;
+	/* Tickets due before -d's end that never started: a -c too small. */
+	o->missed = 0;
+	if (sched_open(&p->sched) && deadline_hit && !o->interrupted) {
+		due = sched_due_before(&p->sched,
+		    p->conf->duration_us * NS_PER_US);
+		if (due > p->limit)
+			due = p->limit;
+		o->missed = due > claimed ? due - claimed : 0;
+	}
 }
 
 /*

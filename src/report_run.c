@@ -150,6 +150,7 @@ report_schedule(const struct config *c, const struct outcome *r)
 	json_object_set_new(o, "achieved_rps", got < 0 ? json_null() :
 	    json_real(round(got * 100) / 100));
 	json_object_set_new(o, "late", report_uint(s->late));
+	json_object_set_new(o, "missed", report_uint(r->missed));
 	json_object_set_new(o, "max_lag_us",
 	    report_uint(s->max_lag_ns / NS_PER_US));
 	return (o);

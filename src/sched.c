@@ -119,6 +119,30 @@ sched_due(const struct sched *s, uint64_t k)
 }
 
 /*
+ * Return how many tickets are due before t ns since the start: the first
+ * ticket due at t or later, found by bisection, as sched_due() is
+ * monotonic in the ticket.
+ */
+uint64_t
+sched_due_before(const struct sched *s, uint64_t t)
+{
+	uint64_t	 lo = 0, hi, mid;
+
+	if (!sched_open(s))
+		return (0);
+	hi = s->nstages > 0 ? sched_tickets(s) :
+	    (uint64_t)(s->rate * ((double)t / NS_PER_SEC)) + 2;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sched_due(s, mid) < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+/*
  * Return the concurrency allowed at t ns since the start: the level, or
  * in closed loop with stages, the ramp's value then (at least 1 while a
  * stage runs, 0 after the last one).

@@ -58,7 +58,11 @@ summary_schedule(FILE *f, const struct config *c, const struct outcome *r)
 		fprintf(f, "too few requests to tell the rate achieved");
 	fprintf(f, ", %llu late by over 1ms, max lag %s\n",
 	    (unsigned long long)s->late, lag);
-	if (got >= 0 && got < asked * 0.99)
+	if (r->missed > 0)
+		fprintf(f, "  Warning:   %llu requests due before the end "
+		    "never started: raise -c or -w\n",
+		    (unsigned long long)r->missed);
+	else if (got >= 0 && got < asked * 0.99)
 		fprintf(f, "  Warning:   the target rate was not reached "
 		    "(%.1f%%): raise -c or -w\n", got * 100 / asked);
 }
@@ -145,8 +149,8 @@ summary_print(FILE *f, const struct report *rep)
 		    c->plugin_arg != NULL ? ":" : "",
 		    c->plugin_arg != NULL ? c->plugin_arg : "");
 	else
-		fprintf(f, "%s %s%s\n", c->method, c->urls[0],
-		    c->nurls > 1 ? " (and more)" : "");
+		fprintf(f, "%s %s%s\n", config_target_method(c, 0),
+		    c->urls[0], c->nurls > 1 ? " (and more)" : "");
 	for (i = 0; i < rep->nruns; i++)
 		summary_run(f, rep, &rep->runs[i]);
 	fprintf(f, "Verdict: %s\n", v->passed ? "PASSED" : "FAILED");
