@@ -130,6 +130,8 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 		msg = "-c and --sweep cannot be used together";
 	else if (c->data_inline && c->data_file != NULL)
 		msg = "--data and --data-file cannot be used together";
+	else if (c->json && c->stream != NULL && strcmp(c->stream, "-") == 0)
+		msg = "--stream - and --json cannot both write to stdout";
 	if (msg != NULL) {
 		strlcpy(err, msg, len);
 		return (-1);

@@ -77,18 +77,31 @@ stats_error_name(const struct config *c, const struct stats_error *e,
 	return (engine_error_name(c, e->code, buf, len));
 }
 
+/* Return 1 when a status is expected; no status (exec, plugin) needs none. */
+static int
+stats_status_ok(const struct statusset *expect, uint32_t status)
+{
+	return (status == 0 || expect == NULL || status_match(expect, status));
+}
+
+/* Return 1 when a result counts as ok, as stats_count() judges it. */
+int
+stats_ok(const struct result *r, const struct statusset *expect)
+{
+	return (r->error == 0 && stats_status_ok(expect, r->status));
+}
+
 /*
  * Count one result. It is ok when the engine saw no error and the status
  * is expected (exec and plugin tasks have no status and need none). A
  * failed result counts once among the errors, by its cause: the engine's
  * error, or else its status; so the errors add up to the failures. A
  * status counts whenever its status line arrived, even if the request
- * then failed. Latency is recorded only for results without an error, so
- * a refused connection does not pass for a fast request; a phase only
- * where it happened.
+ * then failed. A phase is recorded only where it happened. The latency is
+ * not recorded here: see stats_add().
  */
 void
-stats_add(struct stats *s, const struct result *r,
+stats_count(struct stats *s, const struct result *r,
     const struct statusset *expect)
 {
 	static const uint32_t	 flag[PHASE_MAX] = { RESULT_DNS,
@@ -103,8 +116,7 @@ stats_add(struct stats *s, const struct result *r,
 		s->status[r->status]++;
 	if ((v = RESULT_VERSION(r->flags)) > 0 && v < STATS_VERSIONS)
 		s->versions[v]++;
-	good_status = r->status == 0 || expect == NULL ||
-	    status_match(expect, r->status);
+	good_status = stats_status_ok(expect, r->status);
 	if (r->error != 0)
 		stats_error_add(s, STATS_ERR_ENGINE, r->error, 1);
 	else if (!good_status)
@@ -120,7 +132,19 @@ stats_add(struct stats *s, const struct result *r,
 	for (i = 0; i < PHASE_MAX; i++)
 		if (r->flags & flag[i])
 			hist_record(s->phase[i], phase[i]);
+}
+
+/*
+ * Count one result as stats_count() does, and record its latency if it
+ * has no error, so that a refused connection does not pass for a fast
+ * request. The parent's path records latencies second by second instead
+ * (series.c), and merges them in here.
+ */
+void
+stats_add(struct stats *s, const struct result *r,
+    const struct statusset *expect)
+{
+	stats_count(s, r, expect);
 	if (r->error == 0)
-		hist_record(s->latency,
-		    (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
+		hist_record(s->latency, RESULT_LATENCY_US(r));
 }
