@@ -45,6 +45,35 @@ outcome_rps(const struct outcome *o)
 }
 
 /*
+ * Return the rate at which requests started, between the first start and
+ * the last (in open loop, the rate the schedule achieved); -1 with fewer
+ * than two.
+ */
+double
+outcome_achieved_rps(const struct outcome *o)
+{
+	const struct stats	*s = &o->stats;
+
+	if (s->results < 2 || s->last_start_ns <= s->first_start_ns)
+		return (-1);
+	return ((double)(s->results - 1) * NS_PER_SEC /
+	    (double)(s->last_start_ns - s->first_start_ns));
+}
+
+/* Return the tickets that --stages with -R asked for in all. */
+uint64_t
+outcome_asked(const struct outcome *o, const struct config *c)
+{
+	struct sched	 sc;
+	uint64_t	 n;
+
+	sched_init(&sc, c, o->concurrency);
+	n = sched_tickets(&sc);
+	sched_free(&sc);
+	return (n);
+}
+
+/*
  * Return 1 when a worker's end counts as a crash: anything but saying
  * DONE and exiting 0. A worker still running has not crashed.
  */

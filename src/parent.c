@@ -49,11 +49,14 @@ parent_find(struct parent *p, pid_t pid)
 	return (NULL);
 }
 
-/* Return the part of the concurrency that the worker in slot runs. */
+/*
+ * Return the part of the concurrency that the worker in slot runs: of the
+ * peak that --stages may ramp to, which its connections are sized for.
+ */
 static int
 parent_share(const struct parent *p, size_t slot)
 {
-	int	 level = p->out->concurrency, nw = p->out->nworkers;
+	int	 level = p->peak, nw = p->out->nworkers;
 
 	return (level / nw + ((int)slot < level % nw));
 }
@@ -73,6 +76,8 @@ parent_child(struct parent *p, size_t id, size_t slot, int fd, pid_t self)
 	w->conf = p->conf;
 	w->concurrency = parent_share(p, slot);
 	w->level = p->out->concurrency;
+	w->nworkers = p->out->nworkers;
+	sched_init(&w->sched, p->conf, w->level);
 	w->shm = p->shm;
 	w->run_start_ns = p->start_ns;
 	w->deadline_ns = p->conf->duration_us == 0 ? 0 :
@@ -333,6 +338,7 @@ int
 parent_run(const struct config *conf, int concurrency, struct outcome *out)
 {
 	struct parent	 p;
+	struct sched	 sc;
 	uint64_t	 end;
 	size_t		 i;
 
@@ -341,9 +347,15 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 	p.conf = conf;
 	p.out = out;
 	p.sigfd = selfpipe_fd();
-	out->nworkers = config_workers(conf, concurrency);
+	p.peak = sched_peak(conf, concurrency);
+	out->nworkers = config_workers(conf, p.peak);
 	p.limit = conf->duration_us != 0 && !conf->requests_set ?
 	    UINT64_MAX : conf->requests;
+	/* A ramp of the rate has so many tickets, and no more. */
+	sched_init(&sc, conf, concurrency);
+	if (sched_tickets(&sc) < p.limit)
+		p.limit = sched_tickets(&sc);
+	sched_free(&sc);
 	p.shm = shm_new(out->nworkers, p.limit);
 	p.refill = xcalloc(out->nworkers, sizeof(*p.refill));
 	/* A task that runs in the worker can be stopped by the parent only. */

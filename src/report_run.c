@@ -128,6 +128,36 @@ report_tv_us(const struct timeval *tv)
 	    (uint64_t)tv->tv_usec));
 }
 
+/*
+ * schedule: in open loop (-R), the rate asked (on average, with --stages)
+ * and the rate achieved between the first start and the last, the
+ * requests that started over 1 ms after they were due, and the latest.
+ * null in closed loop.
+ */
+static json_t *
+report_schedule(const struct config *c, const struct outcome *r)
+{
+	const struct stats	*s = &r->stats;
+	json_t			*o;
+	double			 asked = c->rate, got;
+
+	if (c->rate <= 0)
+		return (json_null());
+	o = json_object();
+	if (c->nstages > 0)
+		asked = (double)outcome_asked(r, c) * US_PER_SEC /
+		    (double)c->duration_us;
+	json_object_set_new(o, "target_rps", json_real(round(asked * 100) /
+	    100));
+	got = outcome_achieved_rps(r);
+	json_object_set_new(o, "achieved_rps", got < 0 ? json_null() :
+	    json_real(round(got * 100) / 100));
+	json_object_set_new(o, "late", report_uint(s->late));
+	json_object_set_new(o, "max_lag_us",
+	    report_uint(s->max_lag_ns / NS_PER_US));
+	return (o);
+}
+
 /* One entry of crashes[]: who died, how, and with what delivered. */
 static json_t *
 report_crash(const struct worker_info *w)
@@ -211,6 +241,9 @@ report_run(const struct config *c, const struct outcome *r)
 	json_object_set_new(o, "throughput_rps",
 	    json_real(round(outcome_rps(r) * 100) / 100));
 	json_object_set_new(o, "latency_us", report_latency(r->stats.latency));
+	json_object_set_new(o, "latency_uncorrected_us",
+	    report_latency(r->stats.latency_raw));
+	json_object_set_new(o, "schedule", report_schedule(c, r));
 	json_object_set_new(o, "status_codes", report_counts(c, &r->stats, 0));
 	json_object_set_new(o, "errors", report_counts(c, &r->stats, 1));
 	json_object_set_new(o, "http_versions", report_versions(&r->stats));

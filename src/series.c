@@ -292,6 +292,8 @@ series_batch(struct series *s, const void *raw, uint32_t n)
 		    sizeof(r.start_ns));
 		memcpy(&r.latency_ns, p + offsetof(struct result, latency_ns),
 		    sizeof(r.latency_ns));
+		memcpy(&r.sched_ns, p + offsetof(struct result, sched_ns),
+		    sizeof(r.sched_ns));
 		memcpy(&r.error, p + offsetof(struct result, error),
 		    sizeof(r.error));
 		if (r.start_ns + r.latency_ns - lo >= NS_PER_SEC)

@@ -113,6 +113,13 @@ shm_claim(struct shm *s, size_t i, uint64_t *seq)
 	return (1);
 }
 
+/* Return the next ticket to be claimed, without claiming it. */
+uint64_t
+shm_peek(const struct shm *s)
+{
+	return (__atomic_load_n(&s->next, __ATOMIC_ACQUIRE));
+}
+
 /* Return how many tickets were claimed in all. */
 uint64_t
 shm_claimed(const struct shm *s)

@@ -16,7 +16,9 @@ stats_init(struct stats *s)
 	int	 i;
 
 	memset(s, 0, sizeof(*s));
+	s->first_start_ns = UINT64_MAX;
 	s->latency = hist_new();
+	s->latency_raw = hist_new();
 	for (i = 0; i < PHASE_MAX; i++)
 		s->phase[i] = hist_new();
 }
@@ -28,6 +30,7 @@ stats_free(struct stats *s)
 	int	 i;
 
 	hist_free(s->latency);
+	hist_free(s->latency_raw);
 	for (i = 0; i < PHASE_MAX; i++)
 		hist_free(s->phase[i]);
 	free(s->errors);
@@ -92,13 +95,41 @@ stats_ok(const struct result *r, const struct statusset *expect)
 }
 
 /*
+ * Where a result stood against its schedule: how late it started, and
+ * its latency from its first byte sent. Its latency from when it was due
+ * (what the client of an open-loop service sees: the wait counts, as wrk2
+ * corrects it; RESULT_LATENCY_US) is recorded by stats_add() or, in the
+ * parent, second by second (series.c). In closed loop a request is due
+ * when it starts: the two are the same.
+ */
+static void
+stats_schedule(struct stats *s, const struct result *r)
+{
+	uint64_t	 lag;
+
+	lag = RESULT_LAG_NS(r);
+	if (lag > NS_PER_MS)
+		s->late++;
+	if (lag > s->max_lag_ns)
+		s->max_lag_ns = lag;
+	if (r->start_ns < s->first_start_ns)
+		s->first_start_ns = r->start_ns;
+	if (r->start_ns > s->last_start_ns)
+		s->last_start_ns = r->start_ns;
+	if (r->error == 0)
+		hist_record(s->latency_raw,
+		    (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
+}
+
+/*
  * Count one result. It is ok when the engine saw no error and the status
  * is expected (exec and plugin tasks have no status and need none). A
  * failed result counts once among the errors, by its cause: the engine's
  * error, or else its status; so the errors add up to the failures. A
  * status counts whenever its status line arrived, even if the request
- * then failed. A phase is recorded only where it happened. The latency is
- * not recorded here: see stats_add().
+ * then failed. A phase is recorded only where it happened, and so is the
+ * uncorrected latency (stats_schedule()). The corrected latency is not
+ * recorded here: see stats_add().
  */
 void
 stats_count(struct stats *s, const struct result *r,
@@ -132,13 +163,14 @@ stats_count(struct stats *s, const struct result *r,
 	for (i = 0; i < PHASE_MAX; i++)
 		if (r->flags & flag[i])
 			hist_record(s->phase[i], phase[i]);
+	stats_schedule(s, r);
 }
 
 /*
- * Count one result as stats_count() does, and record its latency if it
- * has no error, so that a refused connection does not pass for a fast
- * request. The parent's path records latencies second by second instead
- * (series.c), and merges them in here.
+ * Count one result as stats_count() does, and record its latency from
+ * when it was due if it has no error, so that a refused connection does
+ * not pass for a fast request. The parent's path records latencies second
+ * by second instead (series.c), and merges them in here.
  */
 void
 stats_add(struct stats *s, const struct result *r,

@@ -1,8 +1,10 @@
 #!/bin/sh
 # The time series and the live view: a run's timeseries[] and the lines
 # of --stream add up to its totals (a plain run, a sweep, an interrupted
-# run), a run of -d 3s has 3 or 4 seconds, and the progress line shows on
-# a terminal (a pty, through script(1)) and never in a redirected stderr.
+# run), a run of -d 3s has 3 or 4 seconds, --stages makes the starts
+# rise second by second (open and closed loop), and the progress line
+# shows on a terminal (a pty, through script(1)) and never in a
+# redirected stderr.
 . tests/lib.sh
 start_target
 S="$TMP/s.ndjson"
@@ -87,6 +89,28 @@ eq "interrupted: series and stream add up to the totals" \
 check "interrupted: the partial last second is kept" jqe \
     '.runs[0] | (.timeseries | length) == (.duration_us / 1e6 | floor) + 1
     and .timeseries[-1].ok > 0' "$R"
+
+# Open loop, the rate ramped by --stages: 100/s for 2 s, then from 100 to
+# 500/s over 2 s, 800 requests on a schedule. Each second starts what
+# fell due in it (about 100, 100, 200, 400), so the starts rise.
+fl_run "stages -R" 0 -q --stages 2s:100,2s:500 -R 100 --stream "$S" "$(URL /)"
+check "stages -R: the report matches the schema" schema_ok "$R"
+eq "stages -R: series and stream add up to the totals" \
+    "$(sums_ok "$R" "$S")" true
+eq "stages -R: 800 started" \
+    "$(jqr "$R" '[.runs[0].timeseries[].started] | add')" 800
+check "stages -R: started rises second by second after the first stage" \
+    jqe '[.runs[0].timeseries[].started] | .[1] < .[2] and .[2] < .[3]
+    and .[0] + .[1] < .[3]' "$R"
+# Closed loop, the concurrency ramped from 1 to 6 in the second second:
+# each request takes at least 20 ms, so more in flight is more started.
+fl_run "stages -c" 0 -q -c 1 --stages 1s:1,1s:6 --stream "$S" \
+    "$(URL /delay/20)"
+eq "stages -c: series and stream add up to the totals" \
+    "$(sums_ok "$R" "$S")" true
+check "stages -c: more started in the second second" \
+    jqe '.runs[0].timeseries | .[0].started < .[1].started and
+    .[0].in_flight <= 1' "$R"
 
 # --stream - is stdout, and the summary then goes to stderr.
 fl_run "stdout" 0 -n 200 -c 2 --stream - "$(URL /)"

@@ -23,7 +23,7 @@ engine_good(struct worker *w)
 	uint64_t	 seq;
 
 	worker_hello(w, "fake/1");
-	while (worker_claim(w, &seq)) {
+	while (worker_claim(w, &seq, NULL)) {
 		memset(&r, 0, sizeof(r));
 		r.seq = seq;
 		r.status = 200;
@@ -66,7 +66,7 @@ engine_segv(struct worker *w)
 		return (engine_good(w));
 	}
 	worker_hello(w, "fake/1");
-	for (i = 0; i < 7 && worker_claim(w, &seq); i++) {
+	for (i = 0; i < 7 && worker_claim(w, &seq, NULL); i++) {
 		memset(&r, 0, sizeof(r));
 		r.seq = seq;
 		r.status = 200;
@@ -97,7 +97,7 @@ engine_badstatus(struct worker *w, int flush)
 		return (engine_good(w));
 	}
 	worker_hello(w, "fake/1");
-	for (i = 0; i < 4 && worker_claim(w, &seq); i++) {
+	for (i = 0; i < 4 && worker_claim(w, &seq, NULL); i++) {
 		memset(&r, 0, sizeof(r));
 		r.seq = seq;
 		r.status = i == 3 ? STATUS_MAX + 7 : 200;

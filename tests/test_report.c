@@ -310,6 +310,8 @@ setup_sweep(void **state)
 	for (i = 0; i < 12; i++)
 		res[i].start_ns = i * 170 * NS_PER_MS + 1500;
 	res[5].start_ns = NS_PER_SEC - 500 * NS_PER_US;
+	for (i = 0; i < 12; i++)
+		res[i].sched_ns = res[i].start_ns - 1500;
 	add_results(r, &f->conf, res, 12);
 	r->ok = 11;
 	r->failed = 1;

@@ -1,7 +1,8 @@
 /*
  * Unit tests of series.c: results in batches, out of order and late, go
  * into the second they ended in; the partial last second is kept; and
- * every sum over the series equals the run's totals in its stats.
+ * every sum over the series equals the run's totals in its stats; and
+ * under -R the latency is counted from when a request was due.
  */
 
 #include <stdarg.h>
@@ -76,6 +77,7 @@ mk(uint64_t start, uint64_t end, uint32_t status)
 
 	memset(&r, 0, sizeof(r));
 	r.start_ns = start;
+	r.sched_ns = start;
 	r.latency_ns = end - start;
 	r.status = status;
 	r.bytes_in = 100 + status;
@@ -330,6 +332,39 @@ test_sums_random(void **state)
 	stats_free(&ref);
 }
 
+/*
+ * Open loop: a request due at 100 ms that started at 300 ms and ended at
+ * 400 ms has a latency of 300 ms, from when it was due, in its second and
+ * in the run's histogram; the uncorrected one is the stats' alone. It
+ * counts as started when it did start, and ended when it did end.
+ */
+static void
+test_corrected(void **state)
+{
+	struct run			*run = *state;
+	const struct series_entry	*e;
+	size_t				 n;
+	struct result			 r[2];
+
+	r[0] = mk(300 * MS, 400 * MS, 200);
+	r[0].sched_ns = 100 * MS;
+	r[1] = mk(1100 * MS, 1150 * MS, 200);
+	r[1].sched_ns = 1000 * MS;
+	feed(run, &r[0], 1);
+	feed(run, &r[1], 1);
+	series_end(run->series, 1200 * MS);
+	e = series_entries(run->series, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].max, 300000);
+	assert_int_equal(e[1].max, 150000);
+	assert_int_equal(e[0].started, 1);
+	assert_int_equal(e[1].started, 1);
+	assert_int_equal(hist_max(run->stats.latency), 300000);
+	assert_int_equal(hist_max(run->stats.latency_raw), 100000);
+	assert_int_equal(hist_count(run->stats.latency_raw), 2);
+	check_sums(run, e, n);
+}
+
 /* The oldest open second becomes final 100 ms after its end. */
 static void
 test_due(void **state)
@@ -357,6 +392,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sums_random, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_due, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrected, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
