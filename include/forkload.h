@@ -127,6 +127,14 @@ struct config_stage {
 	uint64_t	dur_us;
 	double		target;		/* a rate, or a concurrency */
 };
+/* A target of --targets: its own method, headers after -H's, and body. */
+struct config_target {
+	char		 *method;
+	char		**headers;
+	size_t		  nheaders;
+	char		 *body;		/* NULL: --data's, if any */
+	size_t		  bodylen;
+};
 struct config {
 	int		  kind;		/* ENGINE_*: the one that runs */
 	int		  engine_opt;	/* --engine: AUTO, CURL or NATIVE */
@@ -143,6 +151,11 @@ struct config {
 	uint64_t	  rlimit_as;	/* bytes, 0: none */
 	char		**urls;
 	size_t		  nurls;
+	struct config_target *tgt;	/* one per URL with --targets */
+	char		 *targets_file;	/* --targets, "-": stdin */
+	int		  targets_random;	/* --targets-order random */
+	uint64_t	  seed;		/* --seed, or drawn */
+	int		  seed_set;
 	uint64_t	  requests;	/* 0: unbounded (duration only) */
 	int		  requests_set;
 	uint64_t	  duration_us;	/* 0: none */
@@ -195,8 +208,26 @@ char		*config_output_target(const char *);
 int		 config_check_output(const char *, const char **);
 int		 config_check_dir(const char *, const char **);
 int		 config_redacted(const char *);
+int		 config_header_ok(const char *, const char **);
+int		 config_header_add(char ***, size_t *, const char *,
+		    const char **);
+int		 config_method_ok(const char *, const char **);
+char		*config_read_file(const char *, size_t *, const char **);
+
+/* targets.c: the targets of an HTTP run, and --targets FILE */
+struct config_target *targets_add(struct config *, const char *,
+		    const char *, const char **);
+int		 targets_load(struct config *, char *, size_t);
+void		 targets_free(struct config *);
 const char	*config_target_method(const struct config *, size_t);
 const char	*config_target_url(const struct config *, size_t);
+const char	*config_target_header(const struct config *, size_t, size_t);
+const char	*config_target_body(const struct config *, size_t, size_t *);
+uint32_t	 config_target_pick(const struct config *, uint64_t);
+
+/* targets_json.c: --targets as JSON lines */
+int		 targets_json_line(struct config *, const char *,
+		    const char **);
 
 /* config_check.c */
 int		 config_workers(const struct config *, int);
@@ -379,7 +410,8 @@ void		 outcome_init(struct outcome *, int);
 void		 outcome_free(struct outcome *);
 double		 outcome_rps(const struct outcome *);
 double		 outcome_achieved_rps(const struct outcome *);
-uint64_t	 outcome_asked(const struct outcome *, const struct config *);
+double		 outcome_target_rps(const struct outcome *,
+		    const struct config *);
 int		 outcome_is_crash(const struct worker_info *);
 size_t		 outcome_crashes(const struct outcome *);
 int		 outcome_exited(const struct worker_info *);
@@ -689,6 +721,7 @@ struct parent {
 	int			 peak;		/* the concurrency at most */
 	int			 watch;		/* kill tasks past --timeout */
 	uint64_t		 start_ns;	/* the run's clock: its start */
+	struct sched		 sched;		/* -R, --stages */
 	uint64_t		 limit;		/* tickets; UINT64_MAX: none */
 	int			 progress;	/* draw the progress line */
 	uint64_t		 drawn;		/* when it was last drawn */
@@ -791,7 +824,8 @@ enum route {			/* in the order of by_route in /stats */
 	ROUTE_REDIRECT,
 	ROUTE_OTHER,
 	ROUTE_MAX,
-	ROUTE_STATS		/* not counted */
+	ROUTE_STATS,		/* not counted */
+	ROUTE_PAUSE		/* not counted */
 };
 struct MHD_Connection;
 struct MHD_Response;
@@ -807,6 +841,15 @@ void		 route_echo_append(struct echo *, const char *, size_t);
 struct MHD_Response *route_echo(struct MHD_Connection *, struct echo *,
 		    unsigned int *);
 void		 route_echo_free(struct echo *);
+
+/* stall.c: the target server's waits, /delay and /pause */
+struct stall;
+struct stall	*stall_new(void);
+int		 stall_sleep(struct stall *, long long);
+void		 stall_pause(struct stall *, long long);
+int		 stall_hold(struct stall *);
+void		 stall_stop(struct stall *);
+void		 stall_free(struct stall *);
 
 /* target.c: the bundled target server */
 struct target;

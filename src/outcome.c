@@ -60,17 +60,24 @@ outcome_achieved_rps(const struct outcome *o)
 	    (double)(s->last_start_ns - s->first_start_ns));
 }
 
-/* Return the tickets that --stages with -R asked for in all. */
-uint64_t
-outcome_asked(const struct outcome *o, const struct config *c)
+/*
+ * Return the rate that -R asked for, averaged over the run with --stages
+ * (the tickets asked over the stages' duration), or -1 in closed loop.
+ */
+double
+outcome_target_rps(const struct outcome *o, const struct config *c)
 {
 	struct sched	 sc;
 	uint64_t	 n;
 
+	if (c->rate <= 0)
+		return (-1);
+	if (c->nstages == 0 || c->duration_us == 0)
+		return (c->rate);
 	sched_init(&sc, c, o->concurrency);
 	n = sched_tickets(&sc);
 	sched_free(&sc);
-	return (n);
+	return ((double)n * US_PER_SEC / (double)c->duration_us);
 }
 
 /*

@@ -254,8 +254,14 @@ parent_account(struct parent *p, uint64_t end_ns)
 
 	claimed = shm_claimed(p->shm);
 	delivered = o->stats.results;
+	/*
+	 * On a schedule, the workers stop at the first ticket due after the
+	 * duration, which may come before the duration's end.
+	 */
 	deadline_hit = p->conf->duration_us != 0 &&
-	    end_ns - p->start_ns >= p->conf->duration_us * NS_PER_US;
+	    (end_ns - p->start_ns >= p->conf->duration_us * NS_PER_US ||
+	    (sched_open(&p->sched) && sched_due(&p->sched, claimed) >=
+	    p->conf->duration_us * NS_PER_US));
 	o->ok = o->stats.ok;
 	o->failed = o->stats.failed;
 	o->lost = claimed > delivered ? claimed - delivered : 0;
@@ -338,7 +344,6 @@ int
 parent_run(const struct config *conf, int concurrency, struct outcome *out)
 {
 	struct parent	 p;
-	struct sched	 sc;
 	uint64_t	 end;
 	size_t		 i;
 
@@ -352,10 +357,9 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 	p.limit = conf->duration_us != 0 && !conf->requests_set ?
 	    UINT64_MAX : conf->requests;
 	/* A ramp of the rate has so many tickets, and no more. */
-	sched_init(&sc, conf, concurrency);
-	if (sched_tickets(&sc) < p.limit)
-		p.limit = sched_tickets(&sc);
-	sched_free(&sc);
+	sched_init(&p.sched, conf, concurrency);
+	if (sched_tickets(&p.sched) < p.limit)
+		p.limit = sched_tickets(&p.sched);
 	p.shm = shm_new(out->nworkers, p.limit);
 	p.refill = xcalloc(out->nworkers, sizeof(*p.refill));
 	/* A task that runs in the worker can be stopped by the parent only. */
@@ -369,6 +373,7 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 	end = clock_now_ns();
 	parent_account(&p, end);
 	live_end(&p, end);
+	sched_free(&p.sched);
 	out->workers = p.workers;
 	out->nworkers_total = p.nworkers;
 	free(p.refill);

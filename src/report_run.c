@@ -139,14 +139,11 @@ report_schedule(const struct config *c, const struct outcome *r)
 {
 	const struct stats	*s = &r->stats;
 	json_t			*o;
-	double			 asked = c->rate, got;
+	double			 asked, got;
 
-	if (c->rate <= 0)
+	if ((asked = outcome_target_rps(r, c)) < 0)
 		return (json_null());
 	o = json_object();
-	if (c->nstages > 0)
-		asked = (double)outcome_asked(r, c) * US_PER_SEC /
-		    (double)c->duration_us;
 	json_object_set_new(o, "target_rps", json_real(round(asked * 100) /
 	    100));
 	got = outcome_achieved_rps(r);
