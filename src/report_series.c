@@ -30,7 +30,7 @@ report_series_entry(const struct series_entry *e)
 	json_object_set_new(o, "in_flight", report_uint(e->in_flight));
 	json_object_set_new(o, "bytes_in", report_uint(e->bytes_in));
 	json_object_set_new(o, "bytes_out", report_uint(e->bytes_out));
-	json_object_set_new(o, "late", report_uint(e->late));
+	json_object_set_new(o, "arrived_late", report_uint(e->late));
 	json_object_set_new(o, "p50", report_series_us(e, e->p50));
 	json_object_set_new(o, "p99", report_series_us(e, e->p99));
 	json_object_set_new(o, "max", report_series_us(e, e->max));
