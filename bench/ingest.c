@@ -17,12 +17,17 @@
 
 extern char **environ;
 
-/* Emit one result per ticket, with latencies and statuses that vary. */
+/*
+ * Emit one result per ticket, with latencies and statuses that vary, each
+ * ending about now, as a real one would: the parent's time series puts it
+ * in the second it ended in.
+ */
 static int
 ingest_engine(struct worker *w)
 {
 	struct result	 r;
-	uint64_t	 seq, x = 88172645463325252ULL + (uint64_t)w->id;
+	uint64_t	 seq, now = 0;
+	uint64_t	 x = 88172645463325252ULL + (uint64_t)w->id;
 
 	worker_hello(w, "synthetic");
 	memset(&r, 0, sizeof(r));
@@ -31,8 +36,12 @@ ingest_engine(struct worker *w)
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
+		/* The clock once in 64 results, for the same reason. */
+		if ((seq & 63) == 0)
+			now = clock_now_ns() - w->run_start_ns;
 		r.seq = seq;
 		r.latency_ns = 20000 + (x % 5000000);
+		r.start_ns = now > r.latency_ns ? now - r.latency_ns : 0;
 		r.status = (x >> 40) % 100 == 0 ? 503 : 200;
 		r.bytes_in = 120;
 		r.bytes_out = 80;

@@ -3,6 +3,7 @@
  * value is checked before anything forks, here or in config_check(): bad
  * input gets one line on stderr and exit status 2, and nothing runs.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
@@ -84,6 +85,8 @@ usage(FILE *f)
 "Output:\n"
 "  -o, --output FILE        write the JSON report to FILE\n"
 "      --json               JSON report on stdout, summary on stderr\n"
+"      --stream FILE        each second as a line of JSON while the run\n"
+"                           goes (- for stdout, not with --json)\n"
 "  -q, --quiet              no summary, no progress\n"
 "\n"
 "Exit: 0 passed, 1 expectation failed, 2 bad input, 3 worker crash,\n"
@@ -112,6 +115,7 @@ enum {
 	OPT_TASK_OUTPUT,
 	OPT_ENGINE,
 	OPT_STAGES,
+	OPT_STREAM,
 	OPT_TARGETS,
 	OPT_TARGETS_ORDER,
 	OPT_SEED
@@ -143,6 +147,7 @@ static const struct option run_options[] = {
 	{ "allow-crashes",	required_argument, NULL, OPT_ALLOW_CRASHES },
 	{ "output",		required_argument, NULL, 'o' },
 	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "stream",		required_argument, NULL, OPT_STREAM },
 	{ "exec",		no_argument,	   NULL, OPT_EXEC },
 	{ "plugin",		required_argument, NULL, OPT_PLUGIN },
 	{ "respawn",		no_argument,	   NULL, OPT_RESPAWN },
@@ -366,6 +371,12 @@ opt_verdict(struct config *c, int ch)
 	case OPT_JSON:
 		c->json = 1;
 		return (1);
+	case OPT_STREAM:
+		if (stream_check(optarg, &errstr) == -1)
+			usage_error("--stream '%s': %s", optarg, errstr);
+		free(c->stream);
+		c->stream = xstrdup(optarg);
+		return (1);
 	case 'q':
 		c->quiet = 1;
 		return (1);
@@ -515,6 +526,13 @@ cmd_run(int argc, char **argv)
 	if (config_check(&conf, &rep.limits, err, sizeof(err)) == -1)
 		usage_error("%s", err);
 
+	/*
+	 * The stream opens before any fork and before the signal handlers:
+	 * a FIFO waits here for its reader, and SIGINT still ends the wait.
+	 */
+	if (conf.stream != NULL && stream_open(conf.stream) == -1)
+		usage_error("--stream '%s': %s", conf.stream, strerror(errno));
+
 	/* Nothing forks before this point: all input is known good. */
 	nlevels = conf.nsweep > 0 ? conf.nsweep : 1;
 	runs = xcalloc(nlevels, sizeof(*runs));
@@ -537,6 +555,9 @@ cmd_run(int argc, char **argv)
 	rep.verdict = &v;
 	rep.libcurl = runs[0].engine_version;
 	code = report_emit(&rep, v.exit_code);
+	/* A stream that stopped is a report not written, as for -o. */
+	if (stream_close() == -1 && code != EXIT_INTERRUPTED)
+		code = EXIT_SYSTEM;
 
 	for (i = 0; i < nruns; i++)
 		outcome_free(&runs[i]);

@@ -190,6 +190,7 @@ struct config {
 	char		 *max_errors_str;
 	int		  allow_crashes;
 	char		 *output;
+	char		 *stream;	/* --stream: a path, "-" stdout */
 	int		  json;
 	int		  quiet;
 	int		  exec;		/* --exec was given */
@@ -304,16 +305,53 @@ struct stats {
 	uint64_t	  max_lag_ns;	/* the latest start against due */
 	uint64_t	  first_start_ns; /* UINT64_MAX while none */
 	uint64_t	  last_start_ns;
-	struct hist	 *latency;	/* from when due: corrected */
+	struct hist	 *latency;	/* corrected; whole after the series */
 	struct hist	 *latency_raw;	/* from the first byte sent */
 	struct hist	 *phase[PHASE_MAX];	/* only phases that happened */
 };
+/* How late a result started against when it was due (open loop). */
+#define RESULT_LAG_NS(r)	((r)->start_ns > (r)->sched_ns ? \
+				    (r)->start_ns - (r)->sched_ns : 0)
+/* Its latency from when it was due, corrected, in whole microseconds. */
+#define RESULT_LATENCY_US(r)	((RESULT_LAG_NS(r) + (r)->latency_ns + \
+				    NS_PER_US / 2) / NS_PER_US)
 void		 stats_init(struct stats *);
 void		 stats_free(struct stats *);
+void		 stats_count(struct stats *, const struct result *,
+		    const struct statusset *);
 void		 stats_add(struct stats *, const struct result *,
 		    const struct statusset *);
+int		 stats_ok(const struct result *, const struct statusset *);
 const char	*stats_error_name(const struct config *,
 		    const struct stats_error *, char *, size_t);
+
+/* series.c: the run second by second */
+struct series_entry {
+	uint64_t	second;		/* since the run's start */
+	uint64_t	started;	/* results that started in it */
+	uint64_t	ok;		/* results counted in it: they ended */
+	uint64_t	failed;		/* in it, or late (see late) */
+	uint64_t	in_flight;	/* started minus counted, to its end */
+	uint64_t	bytes_in;
+	uint64_t	bytes_out;
+	uint64_t	late;		/* here: their own second was final */
+	int		latency;	/* p50, p99 and max hold values */
+	uint64_t	p50;		/* us, of the results without error */
+	uint64_t	p99;
+	uint64_t	max;
+};
+struct series;
+struct series	*series_new(void);
+void		 series_free(struct series *);
+void		 series_begin(struct series *, uint64_t, struct stats *,
+		    const struct statusset *,
+		    void (*)(void *, const struct series_entry *), void *);
+void		 series_batch(struct series *, const void *, uint32_t);
+size_t		 series_tick(struct series *, uint64_t);
+uint64_t	 series_due(const struct series *);
+void		 series_end(struct series *, uint64_t);
+const struct series_entry *series_entries(const struct series *, size_t *);
+const struct series_entry *series_last(const struct series *);
 
 /* outcome.c: what one run, at one concurrency level, came to */
 /* Where a worker is in its life; the parent only moves it forward. */
@@ -364,6 +402,7 @@ struct outcome {
 	int		  interrupted;
 	int		  respawns;
 	struct stats	  stats;
+	struct series	 *series;	/* second by second */
 	struct worker_info *workers;	/* replacements too */
 	size_t		  nworkers_total;
 	char		  engine_version[56];	/* from HELLO */
@@ -686,6 +725,8 @@ struct parent {
 	uint64_t		 start_ns;	/* the run's clock: its start */
 	struct sched		 sched;		/* -R, --stages */
 	uint64_t		 limit;		/* tickets; UINT64_MAX: none */
+	int			 progress;	/* draw the progress line */
+	uint64_t		 drawn;		/* when it was last drawn */
 };
 int		 parent_run(const struct config *, int, struct outcome *);
 void		 parent_kill(struct worker_info *, int);
@@ -697,9 +738,36 @@ void		 ingest_salvage(struct parent *, struct worker_info *);
 /* settle.c */
 int		 settle_worker(struct parent *, struct worker_info *);
 
+/* live.c: the parent's live view of a run */
+void		 live_begin(struct parent *);
+int		 live_wait_ms(const struct parent *, int);
+void		 live_tick(struct parent *, uint64_t);
+void		 live_end(struct parent *, uint64_t);
+
 /* progress.c */
-void		 progress_draw(const struct outcome *, uint64_t, uint64_t);
+struct progress {
+	int		 concurrency;
+	uint64_t	 done;		/* results so far */
+	uint64_t	 total;		/* -n; UINT64_MAX: none */
+	uint64_t	 failed;
+	uint64_t	 elapsed_us;
+	uint64_t	 duration_us;	/* -d; 0: none */
+	const struct series_entry *now;	/* the last whole second, or NULL */
+	int		 alive;		/* workers */
+	int		 crashes;	/* so far */
+};
+size_t		 progress_format(char *, size_t, const struct progress *);
+void		 progress_draw(const struct progress *);
 void		 progress_clear(void);
+
+/* stream.c: --stream, the series as NDJSON while the run goes */
+int		 stream_check(const char *, const char **);
+int		 stream_open(const char *);
+int		 stream_tty(void);
+void		 stream_run(int);
+void		 stream_entry(const struct series_entry *);
+void		 stream_flush(void);
+int		 stream_close(void);
 
 /* verdict.c */
 struct verdict {
@@ -731,6 +799,10 @@ struct json_t	*report_round(double);
 
 /* report_run.c */
 struct json_t	*report_run(const struct config *, const struct outcome *);
+
+/* report_series.c */
+struct json_t	*report_timeseries(const struct series *);
+char		*report_series_line(size_t, int, const struct series_entry *);
 
 /* report_write.c */
 int		 report_write(const struct report *, const char *);

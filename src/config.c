@@ -60,6 +60,7 @@ config_free(struct config *c)
 	free(c->expect_str);
 	free(c->max_errors_str);
 	free(c->output);
+	free(c->stream);
 	if (c->exec_argv != NULL)
 		for (i = 0; c->exec_argv[i] != NULL; i++)
 			free(c->exec_argv[i]);

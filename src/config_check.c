@@ -163,6 +163,8 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 		msg = "--stages and --sweep cannot be used together";
 	else if (c->stages_str != NULL && c->duration_us != 0)
 		msg = "--stages sets the duration: it cannot be used with -d";
+	else if (c->json && c->stream != NULL && strcmp(c->stream, "-") == 0)
+		msg = "--stream - and --json cannot both write to stdout";
 	if (msg != NULL) {
 		strlcpy(err, msg, len);
 		return (-1);

@@ -18,6 +18,7 @@ outcome_init(struct outcome *o, int concurrency)
 	memset(o, 0, sizeof(*o));
 	o->concurrency = concurrency;
 	stats_init(&o->stats);
+	o->series = series_new();
 }
 
 /* Free what an outcome owns. */
@@ -30,6 +31,7 @@ outcome_free(struct outcome *o)
 		frame_close(&o->workers[i].pipe);
 	free(o->workers);
 	stats_free(&o->stats);
+	series_free(o->series);
 	memset(o, 0, sizeof(*o));
 }
 

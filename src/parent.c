@@ -18,8 +18,6 @@
 
 #include "forkload.h"
 
-#define PROGRESS_NS	(250 * NS_PER_MS)
-
 /* Send sig to a worker that has not been reaped; a reaped pid is reused. */
 void
 parent_kill(struct worker_info *wi, int sig)
@@ -333,25 +331,16 @@ parent_loop(struct parent *p)
 {
 	struct pollfd	*pfd = NULL;
 	size_t		*idx = NULL;
-	uint64_t	 now, drawn = 0;
-	int		 progress;
 
-	progress = !p->conf->quiet && isatty(STDERR_FILENO);
 	while (parent_live(p)) {
-		parent_poll(p, &pfd, &idx, progress || p->watch ? 100 : 1000);
+		parent_poll(p, &pfd, &idx,
+		    live_wait_ms(p, p->progress || p->watch ? 100 : 1000));
 		/* A SIGCHLD may have been taken by an earlier run's wait. */
 		parent_reap(p);
 		if (p->watch)
 			parent_watch(p);
-		now = clock_now_ns();
-		if (progress && now - drawn >= PROGRESS_NS) {
-			progress_draw(p->out, p->limit,
-			    (now - p->start_ns) / NS_PER_US);
-			drawn = now;
-		}
+		live_tick(p, clock_now_ns());
 	}
-	if (progress)
-		progress_clear();
 	free(pfd);
 	free(idx);
 }
@@ -364,6 +353,7 @@ int
 parent_run(const struct config *conf, int concurrency, struct outcome *out)
 {
 	struct parent	 p;
+	uint64_t	 end;
 	size_t		 i;
 
 	outcome_init(out, concurrency);
@@ -385,10 +375,13 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 	p.watch = conf->timeout_set && engine_in_worker(conf->kind);
 
 	p.start_ns = clock_now_ns();
+	live_begin(&p);
 	for (i = 0; i < (size_t)out->nworkers; i++)
 		parent_fork(&p, i);
 	parent_loop(&p);
-	parent_account(&p, clock_now_ns());
+	end = clock_now_ns();
+	parent_account(&p, end);
+	live_end(&p, end);
 	sched_free(&p.sched);
 	out->workers = p.workers;
 	out->nworkers_total = p.nworkers;

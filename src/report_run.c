@@ -249,6 +249,7 @@ report_run(const struct config *c, const struct outcome *r)
 	json_object_set_new(b, "out", report_uint(r->stats.bytes_out));
 	json_object_set_new(o, "bytes", b);
 	json_object_set_new(o, "phases_us", report_phases(&r->stats));
+	json_object_set_new(o, "timeseries", report_timeseries(r->series));
 	json_object_set_new(o, "respawns", json_integer(r->respawns));
 	json_object_set_new(o, "workers", report_workers(r, 0));
 	json_object_set_new(o, "crashes", report_workers(r, 1));

@@ -156,8 +156,10 @@ report_emit(const struct report *rep, int code)
 		}
 		free(text);
 	}
+	/* stdout carries JSON with --json or --stream -: not the summary. */
 	if (!c->quiet)
-		summary_print(c->json ? stderr : stdout, rep);
+		summary_print(c->json || (c->stream != NULL &&
+		    strcmp(c->stream, "-") == 0) ? stderr : stdout, rep);
 	if (failed && code != EXIT_INTERRUPTED)
 		code = EXIT_SYSTEM;
 	return (code);

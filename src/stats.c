@@ -80,19 +80,34 @@ stats_error_name(const struct config *c, const struct stats_error *e,
 	return (engine_error_name(c, e->code, buf, len));
 }
 
+/* Return 1 when a status is expected; no status (exec, plugin) needs none. */
+static int
+stats_status_ok(const struct statusset *expect, uint32_t status)
+{
+	return (status == 0 || expect == NULL || status_match(expect, status));
+}
+
+/* Return 1 when a result counts as ok, as stats_count() judges it. */
+int
+stats_ok(const struct result *r, const struct statusset *expect)
+{
+	return (r->error == 0 && stats_status_ok(expect, r->status));
+}
+
 /*
  * Where a result stood against its schedule: how late it started, and
- * its latency both from when it was due (what the client of an open-loop
- * service sees: the wait counts, as wrk2 corrects it) and from its first
- * byte sent. In closed loop a request is due when it starts: the two are
- * the same.
+ * its latency from its first byte sent. Its latency from when it was due
+ * (what the client of an open-loop service sees: the wait counts, as wrk2
+ * corrects it; RESULT_LATENCY_US) is recorded by stats_add() or, in the
+ * parent, second by second (series.c). In closed loop a request is due
+ * when it starts: the two are the same.
  */
 static void
 stats_schedule(struct stats *s, const struct result *r)
 {
 	uint64_t	 lag;
 
-	lag = r->start_ns > r->sched_ns ? r->start_ns - r->sched_ns : 0;
+	lag = RESULT_LAG_NS(r);
 	if (lag > NS_PER_MS)
 		s->late++;
 	if (lag > s->max_lag_ns)
@@ -101,12 +116,9 @@ stats_schedule(struct stats *s, const struct result *r)
 		s->first_start_ns = r->start_ns;
 	if (r->start_ns > s->last_start_ns)
 		s->last_start_ns = r->start_ns;
-	if (r->error != 0)
-		return;
-	hist_record(s->latency,
-	    (lag + r->latency_ns + NS_PER_US / 2) / NS_PER_US);
-	hist_record(s->latency_raw,
-	    (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
+	if (r->error == 0)
+		hist_record(s->latency_raw,
+		    (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
 }
 
 /*
@@ -115,12 +127,12 @@ stats_schedule(struct stats *s, const struct result *r)
  * failed result counts once among the errors, by its cause: the engine's
  * error, or else its status; so the errors add up to the failures. A
  * status counts whenever its status line arrived, even if the request
- * then failed. Latency is recorded only for results without an error, so
- * a refused connection does not pass for a fast request; a phase only
- * where it happened.
+ * then failed. A phase is recorded only where it happened, and so is the
+ * uncorrected latency (stats_schedule()). The corrected latency is not
+ * recorded here: see stats_add().
  */
 void
-stats_add(struct stats *s, const struct result *r,
+stats_count(struct stats *s, const struct result *r,
     const struct statusset *expect)
 {
 	static const uint32_t	 flag[PHASE_MAX] = { RESULT_DNS,
@@ -135,8 +147,7 @@ stats_add(struct stats *s, const struct result *r,
 		s->status[r->status]++;
 	if ((v = RESULT_VERSION(r->flags)) > 0 && v < STATS_VERSIONS)
 		s->versions[v]++;
-	good_status = r->status == 0 || expect == NULL ||
-	    status_match(expect, r->status);
+	good_status = stats_status_ok(expect, r->status);
 	if (r->error != 0)
 		stats_error_add(s, STATS_ERR_ENGINE, r->error, 1);
 	else if (!good_status)
@@ -153,4 +164,19 @@ stats_add(struct stats *s, const struct result *r,
 		if (r->flags & flag[i])
 			hist_record(s->phase[i], phase[i]);
 	stats_schedule(s, r);
+}
+
+/*
+ * Count one result as stats_count() does, and record its latency from
+ * when it was due if it has no error, so that a refused connection does
+ * not pass for a fast request. The parent's path records latencies second
+ * by second instead (series.c), and merges them in here.
+ */
+void
+stats_add(struct stats *s, const struct result *r,
+    const struct statusset *expect)
+{
+	stats_count(s, r, expect);
+	if (r->error == 0)
+		hist_record(s->latency, RESULT_LATENCY_US(r));
 }

@@ -42,6 +42,7 @@ static struct result mkresult(uint64_t, uint32_t, int32_t, uint64_t,
 		    uint32_t, uint32_t, uint32_t, uint32_t);
 static void	 add_results(struct outcome *, const struct config *,
 		    const struct result *, size_t);
+static void	 end_run(struct outcome *, uint64_t);
 static struct worker_info *add_workers(struct outcome *, size_t);
 static void	 set_exited(struct worker_info *, int, pid_t, uint64_t,
 		    uint64_t);
@@ -84,14 +85,29 @@ mkresult(uint64_t seq, uint32_t status, int32_t error, uint64_t latency_ns,
 	return (r);
 }
 
+/*
+ * Count results as the parent does: the stats first, then the series,
+ * which records the latencies second by second and gives them to the
+ * stats when it ends (end_run()).
+ */
 static void
 add_results(struct outcome *r, const struct config *conf,
     const struct result *v, size_t n)
 {
 	size_t	 i;
 
+	series_begin(r->series, 0, &r->stats, &conf->expect, NULL, NULL);
 	for (i = 0; i < n; i++)
-		stats_add(&r->stats, &v[i], &conf->expect);
+		stats_count(&r->stats, &v[i], &conf->expect);
+	series_batch(r->series, v, (uint32_t)n);
+}
+
+/* End a run's series at its duration, its last second partial. */
+static void
+end_run(struct outcome *r, uint64_t duration_us)
+{
+	r->duration_us = duration_us;
+	series_end(r->series, duration_us * NS_PER_US);
 }
 
 static struct worker_info *
@@ -198,7 +214,7 @@ setup_basic(void **state)
 	r->lost = 1;
 	r->not_run = 1;
 	r->issued = r->ok + r->failed + r->lost + r->not_run;
-	r->duration_us = 1234567;
+	end_run(r, 1234567);
 
 	w = add_workers(r, 2);
 	set_exited(&w[0], 0, 4242, 6, 1234000);
@@ -271,7 +287,7 @@ setup_sweep(void **state)
 	add_results(r, &f->conf, res, 5);
 	r->ok = 5;
 	r->issued = 5;
-	r->duration_us = 2000000;
+	end_run(r, 2000000);
 	w = add_workers(r, 1);
 	set_exited(&w[0], 0, 5001, 5, 2000100);
 
@@ -287,11 +303,20 @@ setup_sweep(void **state)
 		res[i].flags |= RESULT_DNS | RESULT_CONNECT | RESULT_TLS;
 		res[i].target = 1;
 	}
+	/*
+	 * Over two seconds, one request in flight across the boundary, so
+	 * that timeseries[] has a second of each kind, the 500 in the second.
+	 */
+	for (i = 0; i < 12; i++)
+		res[i].start_ns = i * 170 * NS_PER_MS + 1500;
+	res[5].start_ns = NS_PER_SEC - 500 * NS_PER_US;
+	for (i = 0; i < 12; i++)
+		res[i].sched_ns = res[i].start_ns - 1500;
 	add_results(r, &f->conf, res, 12);
 	r->ok = 11;
 	r->failed = 1;
 	r->issued = 12;
-	r->duration_us = 2000500;
+	end_run(r, 2000500);
 	w = add_workers(r, 2);
 	set_exited(&w[0], 0, 5002, 7, 2000300);
 	set_exited(&w[1], 0, 5003, 5, 2000400);
@@ -487,6 +512,10 @@ test_sweep_content(void **state)
 		"\"c=4: status 500: 1 response outside --expect-status 2xx\"",
 		"\"STATUS_500\": 1",
 		"\"tls\": {\n          \"count\": 4,",
+		/* The request that ran across the end of second 0. */
+		"\"in_flight\": 1,",
+		"\"p50\": null,",
+		"\"second\": 2,",
 	};
 
 	text = report_dump(&f->rep);
