@@ -24,6 +24,13 @@ check "-R 2000 -d 3s: the rate achieved is 2000 ± 3%" jqe \
 check "-R 2000 -d 3s: corrected latency >= uncorrected, field by field" jqe \
     '.runs[0] | [.latency_us, .latency_uncorrected_us] as [$c, $u] |
     [("min","p50","p90","p99","max") as $k | $c[$k] >= $u[$k]] | all' "$R"
+# Second by second: after the first, each whole second of the run starts
+# 2000 ± 5%, and the seconds add up to the requests.
+check "-R 2000 -d 3s: seconds 1 and 2 each start 2000 ± 5%" jqe \
+    '[.runs[0].timeseries[] | select(.second == 1 or .second == 2) |
+    .started] | length == 2 and all(. >= 1900 and . <= 2100)' "$R"
+check "-R 2000 -d 3s: the seconds' starts add up to the requests" jqe \
+    '.runs[0] | ([.timeseries[].started] | add) == .requests.issued' "$R"
 check "-R 2000 -d 3s: report matches the schema" schema_ok "$R"
 cp "$R" "$R.2000"
 
