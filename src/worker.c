@@ -207,6 +207,37 @@ worker_interrupted(void)
 	return (worker_stop != 0);
 }
 
+/* Sleep until due, or for a tick at most. */
+static void
+worker_nap(uint64_t due, uint64_t now)
+{
+	struct timespec	 ts;
+	uint64_t	 nap;
+
+	nap = due > now ? due - now : 0;
+	if (nap > WORKER_TICK_MS * NS_PER_MS)
+		nap = WORKER_TICK_MS * NS_PER_MS;
+	ts.tv_sec = (time_t)(nap / NS_PER_SEC);
+	ts.tv_nsec = (long)(nap % NS_PER_SEC);
+	(void)nanosleep(&ts, NULL);
+}
+
+/*
+ * Wait for a claimed task's time at, in ticks that send results. A stop
+ * ends the wait early: the task is claimed, and a claimed task always
+ * runs and reports, lest the parent count it lost.
+ */
+static void
+worker_claim_wait(struct worker *w, uint64_t at)
+{
+	uint64_t	 now;
+
+	while ((now = clock_now_ns()) < at && !worker_stopping(w)) {
+		worker_tick(w);
+		worker_nap(at, now);
+	}
+}
+
 /*
  * Claim the next task for an engine that runs one at a time, waiting
  * for its start time under -R or --stages: returns 1 with *seq and, if
@@ -216,8 +247,7 @@ worker_interrupted(void)
 int
 worker_claim(struct worker *w, uint64_t *seq, uint64_t *sched_ns)
 {
-	struct timespec	 ts;
-	uint64_t	 now, due = 0, at = 0, nap;
+	uint64_t	 now, due = 0, at = 0;
 
 	if (worker_stopping(w))
 		return (0);
@@ -227,17 +257,18 @@ worker_claim(struct worker *w, uint64_t *seq, uint64_t *sched_ns)
 		case WORKER_END:
 			return (0);
 		case WORKER_GO:
+			/*
+			 * Another worker may have taken the ticket due now,
+			 * and this one is due a little later: wait for it.
+			 */
+			if (at > now)
+				worker_claim_wait(w, at);
 			if (sched_ns != NULL)
 				*sched_ns = at;
 			return (1);
 		}
 		worker_tick(w);
-		nap = due > now ? due - now : 0;
-		if (nap > WORKER_TICK_MS * NS_PER_MS)
-			nap = WORKER_TICK_MS * NS_PER_MS;
-		ts.tv_sec = (time_t)(nap / NS_PER_SEC);
-		ts.tv_nsec = (long)(nap % NS_PER_SEC);
-		(void)nanosleep(&ts, NULL);
+		worker_nap(due, now);
 	}
 }
 
