@@ -186,6 +186,7 @@ int		 config_check_dir(const char *, const char **);
 int		 config_redacted(const char *);
 const char	*config_target_method(const struct config *, size_t);
 const char	*config_target_url(const struct config *, size_t);
+size_t		 config_target_count(const struct config *);
 
 /* config_check.c */
 int		 config_workers(const struct config *, int);
@@ -263,10 +264,38 @@ struct stats {
 };
 void		 stats_init(struct stats *);
 void		 stats_free(struct stats *);
-void		 stats_add(struct stats *, const struct result *,
+int		 stats_add(struct stats *, const struct result *,
 		    const struct statusset *);
+void		 stats_tally(struct stats_error **, size_t *, int32_t,
+		    int32_t, uint64_t);
+int		 stats_failure(const struct result *,
+		    const struct statusset *, int32_t *, int32_t *);
+void		 stats_cause(const struct result *, int32_t *, int32_t *);
+int		 stats_latency(const struct result *, uint64_t *);
 const char	*stats_error_name(const struct config *,
 		    const struct stats_error *, char *, size_t);
+
+/* pertarget.c: a run's results by target */
+#define PERTARGET_LATENCY_MAX	1024	/* targets with latency figures */
+struct pertarget {
+	uint64_t	    ok;
+	uint64_t	    failed;
+	struct stats_error *status;	/* statuses seen: STATS_ERR_STATUS */
+	size_t		    nstatus;
+	struct stats_error *errors;	/* failures by cause, as in stats */
+	size_t		    nerrors;
+	struct hist	   *latency;	/* NULL: no latency (yet) */
+};
+struct pertargets {
+	struct pertarget   *t;		/* n of them; NULL until finished */
+	size_t		    n;		/* with one target, the run's own */
+};
+void		 pertarget_init(struct pertargets *, size_t);
+void		 pertarget_free(struct pertargets *);
+int		 pertarget_has_latency(size_t);
+void		 pertarget_add(struct pertargets *, const struct result *,
+		    int);
+void		 pertarget_finish(struct pertargets *, const struct stats *);
 
 /* outcome.c: what one run, at one concurrency level, came to */
 /* Where a worker is in its life; the parent only moves it forward. */
@@ -316,6 +345,7 @@ struct outcome {
 	int		  interrupted;
 	int		  respawns;
 	struct stats	  stats;
+	struct pertargets targets;	/* the same results, by target */
 	struct worker_info *workers;	/* replacements too */
 	size_t		  nworkers_total;
 	char		  engine_version[56];	/* from HELLO */

@@ -321,3 +321,10 @@ config_target_url(const struct config *c, size_t i)
 {
 	return (c->urls[i]);
 }
+
+/* Return the number of targets: 0 in an --exec or --plugin run. */
+size_t
+config_target_count(const struct config *c)
+{
+	return (c->nurls);
+}

@@ -30,6 +30,7 @@ outcome_free(struct outcome *o)
 		frame_close(&o->workers[i].pipe);
 	free(o->workers);
 	stats_free(&o->stats);
+	pertarget_free(&o->targets);
 	memset(o, 0, sizeof(*o));
 }
 

@@ -347,6 +347,7 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 	size_t		 i;
 
 	outcome_init(out, concurrency);
+	pertarget_init(&out->targets, config_target_count(conf));
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
 	p.out = out;
@@ -364,6 +365,7 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 		parent_fork(&p, i);
 	parent_loop(&p);
 	parent_account(&p, clock_now_ns());
+	pertarget_finish(&out->targets, &out->stats);
 	out->workers = p.workers;
 	out->nworkers_total = p.nworkers;
 	free(p.refill);
