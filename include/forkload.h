@@ -625,6 +625,13 @@ struct json_t	*report_round(double);
 
 /* report_run.c */
 struct json_t	*report_run(const struct config *, const struct outcome *);
+struct json_t	*report_latency(const struct hist *, int);
+struct json_t	*report_tally(const struct config *,
+		    const struct stats_error *, size_t, int);
+
+/* report_target.c */
+struct json_t	*report_targets(const struct config *,
+		    const struct outcome *);
 
 /* report_write.c */
 int		 report_write(const struct report *, const char *);

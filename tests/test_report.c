@@ -84,14 +84,21 @@ mkresult(uint64_t seq, uint32_t status, int32_t error, uint64_t latency_ns,
 	return (r);
 }
 
+/* Count results as the parent's ingest does: the run, then by target. */
 static void
 add_results(struct outcome *r, const struct config *conf,
     const struct result *v, size_t n)
 {
 	size_t	 i;
+	int	 failed;
 
-	for (i = 0; i < n; i++)
-		stats_add(&r->stats, &v[i], &conf->expect);
+	if (r->targets.n == 0)
+		pertarget_init(&r->targets, config_target_count(conf));
+	for (i = 0; i < n; i++) {
+		failed = stats_add(&r->stats, &v[i], &conf->expect);
+		if (r->targets.n > 1)
+			pertarget_add(&r->targets, &v[i], failed);
+	}
 }
 
 static struct worker_info *
@@ -132,6 +139,10 @@ set_exited(struct worker_info *w, int code, pid_t pid, uint64_t results,
 static void
 fixture_finish(struct fixture *f, const char *started, const char *finished)
 {
+	size_t	 i;
+
+	for (i = 0; i < f->nruns; i++)
+		pertarget_finish(&f->runs[i].targets, &f->runs[i].stats);
 	verdict_eval(&f->verdict, &f->conf, f->runs, f->nruns, 0);
 	/* The run id is random in real runs. */
 	strlcpy(f->conf.run_id, "0123456789abcdef0123456789abcdef",
@@ -487,6 +498,13 @@ test_sweep_content(void **state)
 		"\"c=4: status 500: 1 response outside --expect-status 2xx\"",
 		"\"STATUS_500\": 1",
 		"\"tls\": {\n          \"count\": 4,",
+		/* c=4: 4 requests went to target 1, the rest to target 0. */
+		"\"index\": 1,",
+		"\"url\": \"https://example.test/b\"",
+		"\"requests\": {\n            \"failed\": 1,\n"
+		    "            \"ok\": 7\n",
+		"\"requests\": {\n            \"failed\": 0,\n"
+		    "            \"ok\": 4\n",
 	};
 
 	text = report_dump(&f->rep);
