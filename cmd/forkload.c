@@ -66,6 +66,9 @@ usage(FILE *f)
 "      --expect-status LIST expected statuses, e.g. 200,3xx (default 2xx)\n"
 "      --max-errors N|P%%    failed requests allowed (default 0)\n"
 "      --allow-crashes N    worker crashes allowed (default 0)\n"
+"      --threshold EXPR     fail a run unless EXPR holds, e.g. p99<250ms,\n"
+"                           error_rate<=0.1%%, rps>=1000, p95<1s@2 for\n"
+"                           target 2 (repeatable; see forkload(1))\n"
 "Tasks and crashes:\n"
 "      --exec -- PROG ARG.. run PROG per task (execve, no shell)\n"
 "      --plugin LIB[:ARG]   call forkload_task_run() per task\n"
@@ -102,7 +105,8 @@ enum {
 	OPT_MAX_RESPAWNS,
 	OPT_RLIMIT_AS,
 	OPT_TASK_OUTPUT,
-	OPT_ENGINE
+	OPT_ENGINE,
+	OPT_THRESHOLD
 };
 
 static const struct option run_options[] = {
@@ -133,6 +137,7 @@ static const struct option run_options[] = {
 	{ "worker-rlimit-as",	required_argument, NULL, OPT_RLIMIT_AS },
 	{ "task-output",	required_argument, NULL, OPT_TASK_OUTPUT },
 	{ "engine",		required_argument, NULL, OPT_ENGINE },
+	{ "threshold",		required_argument, NULL, OPT_THRESHOLD },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL,			0,		   NULL, 0 }
@@ -171,6 +176,25 @@ arg_engine(struct config *c, const char *opt, const char *v)
 	if (engine_parse(v, &c->engine_opt) == -1)
 		usage_error("%s '%s': the HTTP engine is auto, native or curl",
 		    opt, v);
+}
+
+/*
+ * Take a --threshold expression: the column of a mistake is part of the
+ * message, counted from 1.
+ */
+static void
+arg_threshold(struct config *c, const char *v)
+{
+	struct threshold	 t;
+	const char		*errstr;
+	size_t			 col;
+
+	if (threshold_parse(&t, v, &errstr, &col) == -1)
+		usage_error("--threshold '%s': column %zu: %s", v, col,
+		    errstr);
+	c->thresholds = xreallocarray(c->thresholds, c->nthresholds + 1,
+	    sizeof(*c->thresholds));
+	c->thresholds[c->nthresholds++] = t;
 }
 
 /* Take --plugin LIB.so[:ARG] and check the library before any fork. */
@@ -311,6 +335,9 @@ opt_verdict(struct config *c, int ch)
 	case OPT_ALLOW_CRASHES:
 		c->allow_crashes = arg_count("--allow-crashes", optarg, 0,
 		    INT_MAX);
+		return (1);
+	case OPT_THRESHOLD:
+		arg_threshold(c, optarg);
 		return (1);
 	case 'o':
 		if (config_check_output(optarg, &errstr) == -1)

@@ -122,6 +122,7 @@ size_t		 frame_pending(const struct framebuf *);
 #define ENGINE_IS_HTTP(k)	((k) == ENGINE_CURL || (k) == ENGINE_NATIVE)
 struct limits;
 struct h1_plan;
+struct threshold;
 struct config {
 	int		  kind;		/* ENGINE_*: the one that runs */
 	int		  engine_opt;	/* --engine: AUTO, CURL or NATIVE */
@@ -166,6 +167,8 @@ struct config {
 	double		  max_errors_pct;	/* < 0: a count is used */
 	char		 *max_errors_str;
 	int		  allow_crashes;
+	struct threshold *thresholds;	/* --threshold, in order */
+	size_t		  nthresholds;
 	char		 *output;
 	int		  json;
 	int		  quiet;
@@ -595,12 +598,67 @@ int		 settle_worker(struct parent *, struct worker_info *);
 void		 progress_draw(const struct outcome *, uint64_t, uint64_t);
 void		 progress_clear(void);
 
+/* threshold.c: --threshold, parsed and judged */
+enum th_metric {
+	TH_MIN, TH_MEAN, TH_STDEV, TH_P50, TH_P90, TH_P95, TH_P99, TH_P999,
+	TH_MAX,			/* latencies, in microseconds */
+	TH_ERROR_RATE,		/* a percentage */
+	TH_RPS,
+	TH_OK, TH_FAILED, TH_LOST, TH_CRASHES,
+	TH_METRIC_MAX
+};
+enum th_op { TH_LT, TH_LE, TH_GT, TH_GE, TH_EQ };
+enum th_kind {
+	TK_LATENCY,		/* microseconds; a unit us, ms or s */
+	TK_PERCENT,		/* a percentage, with % */
+	TK_RATE,		/* a plain number, fractions allowed */
+	TK_COUNT		/* a whole number */
+};
+struct threshold {
+	char		*expr;		/* as given */
+	enum th_metric	 metric;
+	enum th_op	 op;
+	double		 limit;		/* us, percent, req/s or a count */
+	int64_t		 target;	/* the target it looks at; -1: run */
+	size_t		 target_col;	/* where the target's index is */
+};
+int		 threshold_parse(struct threshold *, const char *,
+		    const char **, size_t *);
+void		 threshold_free(struct threshold *);
+const char	*threshold_metric_name(const struct threshold *);
+enum th_kind	 threshold_kind(const struct threshold *);
+int		 threshold_check(const struct threshold *, size_t, char *,
+		    size_t);
+int		 threshold_observe(const struct threshold *,
+		    const struct outcome *, double *);
+int		 threshold_holds(const struct threshold *, double);
+const char	*threshold_format(const struct threshold *, double, char *,
+		    size_t);
+
 /* verdict.c */
+/* One check of one run, as JUnit shows it: a test case. */
+struct check {
+	size_t		  run;		/* its run, an index */
+	char		 *name;		/* "--max-errors 0" */
+	char		 *failure;	/* its reasons, a line each; NULL: ok */
+};
+/* A threshold judged in one run. */
+struct threshold_result {
+	size_t		  run;		/* an index into the runs */
+	const struct threshold *th;
+	int		  observed_set;	/* 0: nothing to observe */
+	double		  observed;
+	int		  ok;
+};
 struct verdict {
 	int		  passed;
 	int		  exit_code;
 	char		**reasons;
 	size_t		  nreasons;
+	struct check	 *checks;	/* of every run, in order */
+	size_t		  nchecks;
+	struct threshold_result *thresholds;
+	size_t		  nthresholds;
 };
 void		 verdict_eval(struct verdict *, const struct config *,
 		    const struct outcome *, size_t, int);
@@ -628,6 +686,9 @@ struct json_t	*report_run(const struct config *, const struct outcome *);
 struct json_t	*report_latency(const struct hist *, int);
 struct json_t	*report_tally(const struct config *,
 		    const struct stats_error *, size_t, int);
+
+/* report_threshold.c */
+struct json_t	*report_thresholds(const struct report *);
 
 /* report_target.c */
 struct json_t	*report_targets(const struct config *,

@@ -68,6 +68,9 @@ config_free(struct config *c)
 	free(c->plugin_arg);
 	free(c->task_output);
 	h1_plan_free(c->plan);
+	for (i = 0; i < c->nthresholds; i++)
+		threshold_free(&c->thresholds[i]);
+	free(c->thresholds);
 }
 
 /* Add a target URL after checking it is http(s) with a host; 0 or -1. */

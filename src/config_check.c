@@ -109,6 +109,19 @@ config_check_plugin(const struct config *c, char *err, size_t len)
 	return (0);
 }
 
+/* Each --threshold scoped to a target names one that has its figures. */
+static int
+config_check_thresholds(const struct config *c, char *err, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nthresholds; i++)
+		if (threshold_check(&c->thresholds[i], config_target_count(c),
+		    err, len) == -1)
+			return (-1);
+	return (0);
+}
+
 /*
  * Check every rule that ties options together, settle the defaults that
  * depend on other options (a body makes the method POST), and make room
@@ -135,6 +148,8 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 		return (-1);
 	}
 	if (c->kind == ENGINE_PLUGIN && config_check_plugin(c, err, len) == -1)
+		return (-1);
+	if (config_check_thresholds(c, err, len) == -1)
 		return (-1);
 	if (c->data != NULL && !c->method_set) {
 		free(c->method);

@@ -49,6 +49,29 @@ summary_targets(FILE *f, const struct report *rep, const struct outcome *r)
 		    r->targets.n - SUMMARY_TARGETS);
 }
 
+/*
+ * How the thresholds fared in a run; the verdict below names each one
+ * that failed, with what was observed.
+ */
+static void
+summary_thresholds(FILE *f, const struct report *rep, size_t run)
+{
+	const struct verdict	*v = rep->verdict;
+	size_t			 i, ok = 0, failed = 0;
+
+	for (i = 0; i < v->nthresholds; i++) {
+		if (v->thresholds[i].run != run)
+			continue;
+		if (v->thresholds[i].ok)
+			ok++;
+		else
+			failed++;
+	}
+	if (ok + failed > 0)
+		fprintf(f, "  Thresholds: %zu passed, %zu failed\n", ok,
+		    failed);
+}
+
 static void
 summary_run(FILE *f, const struct report *rep, const struct outcome *r)
 {
@@ -107,6 +130,7 @@ summary_run(FILE *f, const struct report *rep, const struct outcome *r)
 	if (s->nerrors > 0)
 		fputc('\n', f);
 	summary_targets(f, rep, r);
+	summary_thresholds(f, rep, (size_t)(r - rep->runs));
 	for (i = 0; i < r->nworkers_total; i++) {
 		if (!outcome_is_crash(&r->workers[i]))
 			continue;
