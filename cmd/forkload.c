@@ -79,6 +79,7 @@ usage(FILE *f)
 "Output:\n"
 "  -o, --output FILE        write the JSON report to FILE\n"
 "      --json               JSON report on stdout, summary on stderr\n"
+"      --junit FILE         write the verdict to FILE as JUnit XML\n"
 "  -q, --quiet              no summary, no progress\n"
 "\n"
 "Exit: 0 passed, 1 expectation failed, 2 bad input, 3 worker crash,\n"
@@ -106,7 +107,8 @@ enum {
 	OPT_RLIMIT_AS,
 	OPT_TASK_OUTPUT,
 	OPT_ENGINE,
-	OPT_THRESHOLD
+	OPT_THRESHOLD,
+	OPT_JUNIT
 };
 
 static const struct option run_options[] = {
@@ -138,6 +140,7 @@ static const struct option run_options[] = {
 	{ "task-output",	required_argument, NULL, OPT_TASK_OUTPUT },
 	{ "engine",		required_argument, NULL, OPT_ENGINE },
 	{ "threshold",		required_argument, NULL, OPT_THRESHOLD },
+	{ "junit",		required_argument, NULL, OPT_JUNIT },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL,			0,		   NULL, 0 }
@@ -195,6 +198,18 @@ arg_threshold(struct config *c, const char *v)
 	c->thresholds = xreallocarray(c->thresholds, c->nthresholds + 1,
 	    sizeof(*c->thresholds));
 	c->thresholds[c->nthresholds++] = t;
+}
+
+/* Take a file to write after the run, -o or --junit, into *path. */
+static void
+arg_output(char **path, const char *opt, const char *v)
+{
+	const char	*errstr;
+
+	if (config_check_output(v, &errstr) == -1)
+		usage_error("%s '%s': %s", opt, v, errstr);
+	free(*path);
+	*path = xstrdup(v);
 }
 
 /* Take --plugin LIB.so[:ARG] and check the library before any fork. */
@@ -339,11 +354,11 @@ opt_verdict(struct config *c, int ch)
 	case OPT_THRESHOLD:
 		arg_threshold(c, optarg);
 		return (1);
+	case OPT_JUNIT:
+		arg_output(&c->junit, "--junit", optarg);
+		return (1);
 	case 'o':
-		if (config_check_output(optarg, &errstr) == -1)
-			usage_error("-o '%s': %s", optarg, errstr);
-		free(c->output);
-		c->output = xstrdup(optarg);
+		arg_output(&c->output, "-o", optarg);
 		return (1);
 	case OPT_JSON:
 		c->json = 1;

@@ -169,6 +169,7 @@ struct config {
 	int		  allow_crashes;
 	struct threshold *thresholds;	/* --threshold, in order */
 	size_t		  nthresholds;
+	char		 *junit;	/* --junit FILE */
 	char		 *output;
 	int		  json;
 	int		  quiet;
@@ -694,7 +695,11 @@ struct json_t	*report_thresholds(const struct report *);
 struct json_t	*report_targets(const struct config *,
 		    const struct outcome *);
 
+/* junit.c */
+char		*junit_dump(const struct report *);
+
 /* report_write.c */
+int		 report_write_text(const char *, const char *);
 int		 report_write(const struct report *, const char *);
 int		 report_emit(const struct report *, int);
 

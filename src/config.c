@@ -71,6 +71,7 @@ config_free(struct config *c)
 	for (i = 0; i < c->nthresholds; i++)
 		threshold_free(&c->thresholds[i]);
 	free(c->thresholds);
+	free(c->junit);
 }
 
 /* Add a target URL after checking it is http(s) with a host; 0 or -1. */

@@ -664,6 +664,61 @@ test_write_no_dir(void **state)
 	free(dir);
 }
 
+/*
+ * The sweep's verdict as JUnit XML: a suite per level, a case per check,
+ * and a failure in each check that failed, against a golden file.
+ */
+static void
+test_junit_sweep(void **state)
+{
+	struct fixture	*f = *state;
+	char		*text;
+	size_t		 i;
+	static const char *want[] = {
+		"<testsuite name=\"forkload c=1\" tests=\"7\" "
+		    "failures=\"1\"",
+		"<testsuite name=\"forkload c=4\" tests=\"7\" "
+		    "failures=\"3\"",
+		"<testcase classname=\"forkload.c1\" name=\"--threshold "
+		    "ok&gt;=4@1\">\n      <failure message=\"threshold "
+		    "ok&gt;=4@1: observed 0\">",
+		"name=\"--max-errors 1%\">\n      <failure message=\"1 of "
+		    "12 requests failed (--max-errors 1%)\">",
+	};
+
+	text = junit_dump(&f->rep);
+	assert_non_null(text);
+	check_golden("junit-sweep.xml", text);
+	assert_non_null(strstr(text, "<testsuites name=\"forkload\" "
+	    "tests=\"14\" failures=\"4\""));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (strstr(text, want[i]) == NULL)
+			fail_msg("JUnit XML lacks %s", want[i]);
+	free(text);
+}
+
+/* What XML cannot hold as is comes escaped, in names and reasons. */
+static void
+test_junit_escape(void **state)
+{
+	struct fixture	*f = *state;
+	struct verdict	*v = &f->verdict;
+	char		*text;
+
+	assert_true(v->nchecks > 0);
+	free(v->checks[0].name);
+	v->checks[0].name = xstrdup("a<b>&\"c\"'d'");
+	free(v->checks[0].failure);
+	v->checks[0].failure = xstrdup("x<y\n\tz\001\xc3\xa9&");
+	text = junit_dump(&f->rep);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "name=\"a&lt;b&gt;&amp;&quot;c&quot;"
+	    "&apos;d&apos;\">"));
+	assert_non_null(strstr(text, "<failure message=\"x&lt;y&#10;&#9;z???"
+	    "&amp;\">x&lt;y\n\tz???&amp;</failure>"));
+	free(text);
+}
+
 int
 main(void)
 {
@@ -679,6 +734,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_write,
 		    setup_basic, teardown),
 		cmocka_unit_test_setup_teardown(test_write_no_dir,
+		    setup_basic, teardown),
+		cmocka_unit_test_setup_teardown(test_junit_sweep,
+		    setup_sweep, teardown),
+		cmocka_unit_test_setup_teardown(test_junit_escape,
 		    setup_basic, teardown),
 	};
 
