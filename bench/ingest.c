@@ -29,7 +29,7 @@ ingest_engine(struct worker *w)
 
 	worker_hello(w, "synthetic");
 	memset(&r, 0, sizeof(r));
-	while (worker_claim(w, &seq)) {
+	while (worker_claim(w, &seq, NULL)) {
 		/* xorshift: cheap, so the writers are not the bottleneck. */
 		x ^= x << 13;
 		x ^= x >> 7;

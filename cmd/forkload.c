@@ -45,7 +45,11 @@ usage(FILE *f)
 "Work:\n"
 "  -n, --requests N         total requests (default 100)\n"
 "  -d, --duration D         run for D (500ms, 30s, 2m); with -n, first wins\n"
-"  -c, --concurrency N      requests in flight (default 10)\n"
+"  -c, --concurrency N      requests in flight (default 10); with -R, a cap\n"
+"  -R, --rate N[/s|/m]      open loop: N requests a second (or a minute)\n"
+"                           in all, on a fixed schedule\n"
+"      --stages D:N,...     ramp linearly to N over D, stage by stage: the\n"
+"                           rate with -R, else the concurrency\n"
 "      --sweep LIST         one run per concurrency level, e.g. 1,5,10\n"
 "  -w, --workers N          worker processes (default: min(c, CPUs), and\n"
 "                           at most 128 connections per worker)\n"
@@ -107,6 +111,7 @@ enum {
 	OPT_RLIMIT_AS,
 	OPT_TASK_OUTPUT,
 	OPT_ENGINE,
+	OPT_STAGES,
 	OPT_THRESHOLD,
 	OPT_JUNIT
 };
@@ -116,6 +121,8 @@ static const struct option run_options[] = {
 	{ "duration",		required_argument, NULL, 'd' },
 	{ "concurrency",	required_argument, NULL, 'c' },
 	{ "sweep",		required_argument, NULL, OPT_SWEEP },
+	{ "rate",		required_argument, NULL, 'R' },
+	{ "stages",		required_argument, NULL, OPT_STAGES },
 	{ "workers",		required_argument, NULL, 'w' },
 	{ "method",		required_argument, NULL, 'm' },
 	{ "header",		required_argument, NULL, 'H' },
@@ -267,6 +274,19 @@ opt_work(struct config *c, int ch)
 		return (1);
 	case 'w':
 		c->workers = arg_count("-w", optarg, 1, WORKERS_MAX);
+		return (1);
+	case 'R':
+		if (shape_rate(optarg, &c->rate, &errstr) == -1)
+			usage_error("-R '%s': %s (requests per second, such as "
+			    "500 or 500/s, or per minute: 30000/m)", optarg,
+			    errstr);
+		free(c->rate_str);
+		c->rate_str = xstrdup(optarg);
+		return (1);
+	case OPT_STAGES:
+		/* Rates or concurrencies: config_check() knows once -R is. */
+		free(c->stages_str);
+		c->stages_str = xstrdup(optarg);
 		return (1);
 	}
 	return (0);
@@ -478,7 +498,7 @@ parse_run(struct config *c, int argc, char **argv)
 		arg_engine(c, "FORKLOAD_ENGINE", env);
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":n:d:c:w:m:H:ko:qh",
+	while ((ch = getopt_long(argc, argv, ":n:d:c:w:m:H:ko:qhR:",
 	    run_options, NULL)) != -1) {
 		if (ch == 'h') {
 			usage(stdout);

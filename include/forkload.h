@@ -123,6 +123,11 @@ size_t		 frame_pending(const struct framebuf *);
 struct limits;
 struct h1_plan;
 struct threshold;
+/* One stage of --stages: a ramp to target over dur_us. */
+struct config_stage {
+	uint64_t	dur_us;
+	double		target;		/* a rate, or a concurrency */
+};
 struct config {
 	int		  kind;		/* ENGINE_*: the one that runs */
 	int		  engine_opt;	/* --engine: AUTO, CURL or NATIVE */
@@ -142,6 +147,11 @@ struct config {
 	uint64_t	  requests;	/* 0: unbounded (duration only) */
 	int		  requests_set;
 	uint64_t	  duration_us;	/* 0: none */
+	double		  rate;		/* -R per second; 0: closed loop */
+	char		 *rate_str;
+	struct config_stage *stages;	/* --stages */
+	size_t		  nstages;
+	char		 *stages_str;
 	int		  concurrency;
 	int		  concurrency_set;
 	int		 *sweep;
@@ -221,6 +231,7 @@ void		 shm_slot_reset(struct shm *, size_t);
 uint64_t	 shm_limit(const struct shm *);
 int		 shm_claim(struct shm *, size_t, uint64_t *);
 uint64_t	 shm_claimed(const struct shm *);
+uint64_t	 shm_peek(const struct shm *);
 int		 shm_exhausted(const struct shm *);
 void		 shm_stop(struct shm *);
 int		 shm_stopped(const struct shm *);
@@ -263,7 +274,12 @@ struct stats {
 	uint64_t	  bytes_in;
 	uint64_t	  bytes_out;
 	uint64_t	  versions[STATS_VERSIONS];
-	struct hist	 *latency;
+	uint64_t	  late;		/* started over 1 ms after due */
+	uint64_t	  max_lag_ns;	/* the latest start against due */
+	uint64_t	  first_start_ns; /* UINT64_MAX while none */
+	uint64_t	  last_start_ns;
+	struct hist	 *latency;	/* from when due: corrected */
+	struct hist	 *latency_raw;	/* from the first byte sent */
 	struct hist	 *phase[PHASE_MAX];	/* only phases that happened */
 };
 void		 stats_init(struct stats *);
@@ -357,6 +373,9 @@ struct outcome {
 void		 outcome_init(struct outcome *, int);
 void		 outcome_free(struct outcome *);
 double		 outcome_rps(const struct outcome *);
+double		 outcome_achieved_rps(const struct outcome *);
+double		 outcome_target_rps(const struct outcome *,
+		    const struct config *);
 int		 outcome_is_crash(const struct worker_info *);
 size_t		 outcome_crashes(const struct outcome *);
 int		 outcome_exited(const struct worker_info *);
@@ -375,6 +394,35 @@ int		 engine_parse(const char *, int *);
 int		 engine_choose(struct config *, char *, size_t);
 int		 engine_in_worker(int);
 void		 engine_override(int, int (*)(struct worker *));
+
+/* shape.c: -R and --stages, parsed */
+int		 shape_rate(const char *, double *, const char **);
+int		 shape_stages(const char *, int, struct config_stage **,
+		    size_t *, const char **);
+
+/* sched.c: when tickets are due, and the concurrency --stages ramps */
+struct sched_stage {
+	uint64_t	 start_ns;	/* since the run's start */
+	uint64_t	 dur_ns;
+	double		 from;		/* the rate or concurrency, ramped */
+	double		 to;
+	double		 before;	/* tickets due before the stage */
+};
+struct sched {
+	double			 rate;	/* per second; 0: closed loop */
+	int			 level;	/* the run's concurrency */
+	struct sched_stage	*stage;
+	size_t			 nstages;
+	double			 total;	/* tickets over all the stages */
+	uint64_t		 end_ns; /* the stages' end */
+};
+void		 sched_init(struct sched *, const struct config *, int);
+void		 sched_free(struct sched *);
+int		 sched_open(const struct sched *);
+uint64_t	 sched_tickets(const struct sched *);
+uint64_t	 sched_due(const struct sched *, uint64_t);
+int		 sched_concurrency(const struct sched *, uint64_t);
+int		 sched_peak(const struct config *, int);
 
 /* timer.c: deadlines in a min-heap */
 struct timers {
@@ -438,6 +486,8 @@ int		 h1_run(struct worker *);
 enum h1_state {
 	CONN_IDLE,		/* nothing left to do, no socket */
 	CONN_FREE,		/* a result is out: ready for the next */
+	CONN_WAIT,		/* no ticket is due yet (open loop) */
+	CONN_HOLD,		/* has a ticket due soon: its timer */
 	CONN_CONNECTING,
 	CONN_SENDING,
 	CONN_RECEIVING
@@ -451,6 +501,7 @@ struct h1conn {
 	int		 ai;		/* which of the target's addresses */
 	uint64_t	 seq;
 	uint64_t	 begin_ns;	/* the request was taken */
+	uint64_t	 sched_ns;	/* when it was due (open loop) */
 	uint64_t	 start_ns;	/* its first byte was written */
 	uint64_t	 open_ns;	/* connect() was called */
 	size_t		 sent;
@@ -470,6 +521,11 @@ struct h1 {
 	struct h1conn		*conns;
 	uint32_t		 nconns;
 	uint32_t		 active;	/* connections with work */
+	uint32_t		 busy;		/* with a request in hand */
+	uint32_t		*waiting;	/* CONN_WAIT, for the wake */
+	uint32_t		*woken;		/* the list being woken */
+	uint32_t		 nwaiting;
+	uint64_t		 wake_ns;	/* a ticket due; 0: none */
 	struct timers		 timers;
 	char			*rbuf;
 	char			*dns_told;	/* per target: dns told */
@@ -481,6 +537,7 @@ struct h1 {
 void		 h1_conn_close(struct h1conn *);
 void		 h1_conn_result(struct h1 *, struct h1conn *, int);
 void		 h1_conn_next(struct h1 *, struct h1conn *);
+void		 h1_conn_release(struct h1 *, struct h1conn *);
 void		 h1_conn_event(struct h1 *, struct h1conn *, uint32_t);
 
 /* http.c */
@@ -521,6 +578,42 @@ void		 http_request_target(const struct http_request *, void *,
 void		 http_request_free(struct http_request *);
 int		 http_check_urls(const struct config *, char *, size_t);
 
+/* http.c: the libcurl engine; void * stands for CURL * and CURLM * */
+/* One connection slot: an easy handle kept for the whole run. */
+struct http_conn {
+	void		*easy;
+	uint64_t	 seq;
+	uint64_t	 start_ns;	/* taken: our clock */
+	uint64_t	 sched_ns;	/* when it was due (open loop) */
+	struct http_tally tally;	/* counted by curl's callbacks */
+	int		 busy;
+	int		 waiting;	/* no ticket due yet */
+	int		 held;		/* a ticket due at sched_ns */
+};
+/* A worker's libcurl engine: its multi handle, epoll and slots. */
+struct http {
+	struct worker		*w;
+	void			*multi;
+	struct http_request	*req;		/* what every slot sends */
+	int			 epfd;
+	uint64_t		 timer_ns;	/* 0: no curl timer */
+	uint64_t		 deadline_ns;	/* --timeout plus GRACE_NS */
+	uint64_t		 swept_ns;	/* the last backstop sweep */
+	struct http_conn	*conns;
+	int			 nconns;
+	int			 active;	/* slots not done for good */
+	int			 busy;		/* transfers in hand */
+	int			*waitlist;	/* slots waiting or held */
+	int			*woken;		/* the list being woken */
+	int			 nwaiting;
+	uint64_t		 wake_ns;	/* a ticket due; 0: none */
+};
+void		 http_mcheck(int, const char *);
+
+/* http_result.c */
+void		 http_result(struct http *, struct http_conn *, int, uint64_t,
+		    int);
+
 /* exec.c */
 #define EXEC_ERR_EXIT	1000		/* + exit status */
 #define EXEC_ERR_SIGNAL	2000		/* + signal number */
@@ -543,6 +636,8 @@ struct worker {
 	const struct config	*conf;
 	int			 concurrency;	/* this worker's share */
 	int			 level;		/* the run's concurrency */
+	int			 nworkers;	/* of the run, at its start */
+	struct sched		 sched;		/* when tickets are due */
 	struct shm		*shm;
 	uint32_t		 pending;	/* results in its shm batch */
 	uint64_t		 run_start_ns;
@@ -551,14 +646,20 @@ struct worker {
 	uint64_t		 last_flush_ns;
 };
 __dead void	 worker_main(struct worker *);
-int		 worker_claim(struct worker *, uint64_t *);
+int		 worker_claim(struct worker *, uint64_t *, uint64_t *);
 int		 worker_claim_now(struct worker *, uint64_t, uint64_t *);
+#define WORKER_END	0	/* nothing left to start */
+#define WORKER_GO	1	/* start a task, at its time */
+#define WORKER_WAIT	2	/* nothing is due yet */
+int		 worker_next(struct worker *, uint64_t, int, uint64_t *,
+		    uint64_t *, uint64_t *);
 int		 worker_stopping(struct worker *);
 int		 worker_interrupted(void);
 void		 worker_emit(struct worker *, const struct result *);
 void		 worker_tick(struct worker *);
 void		 worker_flush(struct worker *);
 int		 worker_sleep_ms(struct worker *, int);
+uint64_t	 worker_flush_due(const struct worker *);
 #define WORKER_TICK_MS	50	/* an engine's longest sleep */
 void		 worker_task_begin(struct worker *, uint64_t);
 void		 worker_task_end(struct worker *);
@@ -581,8 +682,10 @@ struct parent {
 	size_t			*refill;	/* slots to fork anew */
 	size_t			 nrefill;
 	int			 sigfd;		/* the signal self-pipe */
+	int			 peak;		/* the concurrency at most */
 	int			 watch;		/* kill tasks past --timeout */
 	uint64_t		 start_ns;	/* the run's clock: its start */
+	struct sched		 sched;		/* -R, --stages */
 	uint64_t		 limit;		/* tickets; UINT64_MAX: none */
 };
 int		 parent_run(const struct config *, int, struct outcome *);
@@ -684,7 +787,7 @@ struct json_t	*report_round(double);
 
 /* report_run.c */
 struct json_t	*report_run(const struct config *, const struct outcome *);
-struct json_t	*report_latency(const struct hist *, int);
+struct json_t	*report_latency(const struct hist *);
 struct json_t	*report_tally(const struct config *,
 		    const struct stats_error *, size_t, int);
 
@@ -721,7 +824,8 @@ enum route {			/* in the order of by_route in /stats */
 	ROUTE_REDIRECT,
 	ROUTE_OTHER,
 	ROUTE_MAX,
-	ROUTE_STATS		/* not counted */
+	ROUTE_STATS,		/* not counted */
+	ROUTE_PAUSE		/* not counted */
 };
 struct MHD_Connection;
 struct MHD_Response;
@@ -737,6 +841,15 @@ void		 route_echo_append(struct echo *, const char *, size_t);
 struct MHD_Response *route_echo(struct MHD_Connection *, struct echo *,
 		    unsigned int *);
 void		 route_echo_free(struct echo *);
+
+/* stall.c: the target server's waits, /delay and /pause */
+struct stall;
+struct stall	*stall_new(void);
+int		 stall_sleep(struct stall *, long long);
+void		 stall_pause(struct stall *, long long);
+int		 stall_hold(struct stall *);
+void		 stall_stop(struct stall *);
+void		 stall_free(struct stall *);
 
 /* target.c: the bundled target server */
 struct target;

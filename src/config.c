@@ -67,6 +67,9 @@ config_free(struct config *c)
 	free(c->plugin_path);
 	free(c->plugin_arg);
 	free(c->task_output);
+	free(c->rate_str);
+	free(c->stages);
+	free(c->stages_str);
 	h1_plan_free(c->plan);
 	for (i = 0; i < c->nthresholds; i++)
 		threshold_free(&c->thresholds[i]);

@@ -58,6 +58,8 @@ config_check_nofile(const struct config *c, struct limits *lim, char *err,
 	n = c->nsweep > 0 ? c->nsweep : 1;
 	for (i = 0; i < n; i++) {
 		level = c->nsweep > 0 ? c->sweep[i] : c->concurrency;
+		/* Stages may ramp past -c: size for the peak. */
+		level = sched_peak(c, level);
 		w = config_workers(c, level);
 		share = (level + w - 1) / w;
 		/* A socket per connection, plus curl's and our own. */
@@ -123,6 +125,26 @@ config_check_thresholds(const struct config *c, char *err, size_t len)
 }
 
 /*
+ * Parse --stages, now that -R says whether they ramp a rate or the
+ * concurrency, and let their sum be the run's duration.
+ */
+static int
+config_check_stages(struct config *c, char *err, size_t len)
+{
+	const char	*errstr;
+	size_t		 i;
+
+	if (shape_stages(c->stages_str, c->rate > 0, &c->stages, &c->nstages,
+	    &errstr) == -1) {
+		snprintf(err, len, "--stages '%s': %s", c->stages_str, errstr);
+		return (-1);
+	}
+	for (i = 0; i < c->nstages; i++)
+		c->duration_us += c->stages[i].dur_us;
+	return (0);
+}
+
+/*
  * Check every rule that ties options together, settle the defaults that
  * depend on other options (a body makes the method POST), and make room
  * for the descriptors the run needs, noted in lim. Returns 0, or -1 with
@@ -143,6 +165,10 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 		msg = "-c and --sweep cannot be used together";
 	else if (c->data_inline && c->data_file != NULL)
 		msg = "--data and --data-file cannot be used together";
+	else if (c->stages_str != NULL && c->nsweep > 0)
+		msg = "--stages and --sweep cannot be used together";
+	else if (c->stages_str != NULL && c->duration_us != 0)
+		msg = "--stages sets the duration: it cannot be used with -d";
 	if (msg != NULL) {
 		strlcpy(err, msg, len);
 		return (-1);
@@ -150,6 +176,8 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 	if (c->kind == ENGINE_PLUGIN && config_check_plugin(c, err, len) == -1)
 		return (-1);
 	if (config_check_thresholds(c, err, len) == -1)
+		return (-1);
+	if (c->stages_str != NULL && config_check_stages(c, err, len) == -1)
 		return (-1);
 	if (c->data != NULL && !c->method_set) {
 		free(c->method);

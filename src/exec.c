@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "forkload.h"
@@ -23,7 +24,9 @@ extern char **environ;
 
 struct task {
 	pid_t		 pid;		/* 0: a free place */
+	int		 held;		/* a task taken, to start when due */
 	uint64_t	 seq;
+	uint64_t	 sched_ns;	/* when it is due */
 	uint64_t	 start_ns;
 	int		 exec_errno;	/* execve failed with this */
 	int		 timed_out;
@@ -177,14 +180,16 @@ exec_kill_group(pid_t pid)
 
 /* Start one task in a free place; fatal only when fork itself fails. */
 static void
-exec_spawn(struct worker *w, struct task *t, uint64_t seq)
+exec_spawn(struct worker *w, struct task *t)
 {
 	ssize_t		 n;
+	uint64_t	 seq = t->seq, sched = t->sched_ns;
 	pid_t		 me = getpid();
 	int		 p[2], err = 0;
 
 	memset(t, 0, sizeof(*t));
 	t->seq = seq;
+	t->sched_ns = sched;
 	/* The pipe carries errno back if execve fails; exec closes it. */
 	if (pipe2(p, O_CLOEXEC) == -1)
 		fatal("pipe2");
@@ -221,7 +226,9 @@ exec_finish(struct worker *w, struct task *t, int status, uint64_t now)
 	memset(&r, 0, sizeof(r));
 	r.seq = t->seq;
 	r.start_ns = t->start_ns - w->run_start_ns;
-	r.sched_ns = r.start_ns;
+	/* Closed loop: a task starts when it is meant to. */
+	r.sched_ns = sched_open(&w->sched) ? t->sched_ns - w->run_start_ns :
+	    r.start_ns;
 	r.latency_ns = now - t->start_ns;
 	if (t->exec_errno != 0)
 		r.error = EXEC_ERR_ERRNO + t->exec_errno;
@@ -292,6 +299,43 @@ exec_sleep_ms(struct worker *w, const struct task *tasks, int n,
 	return (ms);
 }
 
+/*
+ * Start a task in every free place whose next task is due; a place takes
+ * a task due a little later and holds it (open loop). Returns the
+ * earliest time that a place waits for, UINT64_MAX for none, and in
+ * *live the places running or holding a task or waiting for one.
+ */
+static uint64_t
+exec_fill(struct worker *w, struct task *tasks, int n, int *live)
+{
+	struct task	*t;
+	uint64_t	 now = clock_now_ns(), wake = UINT64_MAX, due;
+	int		 i, busy = 0, rv;
+
+	for (i = 0; i < n; i++)
+		busy += tasks[i].pid != 0 || tasks[i].held;
+	*live = 0;
+	for (i = 0; i < n; i++) {
+		t = &tasks[i];
+		if (t->pid == 0 && !t->held && !worker_interrupted()) {
+			rv = worker_next(w, now, busy, &t->seq, &t->sched_ns,
+			    &due);
+			if (rv == WORKER_WAIT) {
+				wake = due < wake ? due : wake;
+				(*live)++;
+			}
+			t->held = rv == WORKER_GO;
+			busy += t->held;
+		}
+		if (t->held && t->sched_ns <= now)
+			exec_spawn(w, t);
+		else if (t->held && t->sched_ns < wake)
+			wake = t->sched_ns;
+		*live += t->pid != 0 || t->held;
+	}
+	return (wake);
+}
+
 /* Run a worker's share of tasks as child processes. */
 int
 exec_run(struct worker *w)
@@ -299,9 +343,9 @@ exec_run(struct worker *w)
 	struct task	*tasks;
 	struct timespec	 ts;
 	sigset_t	 chld;
-	uint64_t	 seq, now, timeout_ns;
+	uint64_t	 now, timeout_ns, wake, sleep_ns;
 	pid_t		 pid;
-	int		 i, n = w->concurrency, running, st, ms;
+	int		 i, n = w->concurrency, live, st;
 
 	worker_hello(w, "exec");
 	/* SIGCHLD stays blocked: the loop takes it with sigtimedwait(). */
@@ -313,19 +357,19 @@ exec_run(struct worker *w)
 	timeout_ns = w->conf->timeout_set ? w->conf->timeout_us * NS_PER_US : 0;
 
 	for (;;) {
-		running = 0;
-		for (i = 0; i < n; i++) {
-			if (tasks[i].pid == 0 && !worker_interrupted() &&
-			    worker_claim(w, &seq))
-				exec_spawn(w, &tasks[i], seq);
-			running += tasks[i].pid != 0;
-		}
-		if (running == 0)
+		wake = exec_fill(w, tasks, n, &live);
+		if (live == 0)
 			break;
 
-		ms = exec_sleep_ms(w, tasks, n, timeout_ns);
-		ts.tv_sec = ms / 1000;
-		ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+		/* sigtimedwait() sleeps in ns: a schedule keeps its time. */
+		sleep_ns = (uint64_t)exec_sleep_ms(w, tasks, n, timeout_ns) *
+		    NS_PER_MS;
+		now = clock_now_ns();
+		if (wake != UINT64_MAX && (wake <= now ||
+		    wake - now < sleep_ns))
+			sleep_ns = wake > now ? wake - now : 0;
+		ts.tv_sec = (time_t)(sleep_ns / NS_PER_SEC);
+		ts.tv_nsec = (long)(sleep_ns % NS_PER_SEC);
 		(void)sigtimedwait(&chld, NULL, &ts);
 
 		while ((pid = exec_reap(&st)) > 0) {

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,8 +28,34 @@ h1_expire(struct h1 *h)
 
 	while (timer_next(&h->timers, &when, &id) && when <= h->now) {
 		c = &h->conns[id];
+		if (c->state == CONN_HOLD) {
+			timer_clear(&h->timers, id);
+			h1_conn_release(h, c);
+			continue;
+		}
 		h1_conn_result(h, c, HTTP_ERR_OPERATION_TIMEDOUT);
 		h1_conn_next(h, c);
+	}
+}
+
+/*
+ * A ticket is due (open loop), or the ramp may have room (closed loop):
+ * the waiting connections try again; those that find nothing wait on.
+ */
+static void
+h1_wake(struct h1 *h)
+{
+	uint32_t	 i, n = h->nwaiting;
+
+	if (h->wake_ns == 0 || h->now < h->wake_ns)
+		return;
+	/* Those that wait again go back on the list, from its start. */
+	memcpy(h->woken, h->waiting, n * sizeof(*h->waiting));
+	h->nwaiting = 0;
+	h->wake_ns = 0;
+	for (i = 0; i < n; i++) {
+		h->conns[h->woken[i]].state = CONN_FREE;
+		h1_conn_next(h, &h->conns[h->woken[i]]);
 	}
 }
 
@@ -40,28 +67,37 @@ h1_abort(struct h1 *h)
 
 	for (i = 0; i < h->nconns; i++) {
 		if (h->conns[i].state == CONN_IDLE ||
-		    h->conns[i].state == CONN_FREE)
+		    h->conns[i].state == CONN_FREE ||
+		    h->conns[i].state == CONN_WAIT)
 			continue;
 		h1_conn_result(h, &h->conns[i], HTTP_ERR_ABORTED);
 		h1_conn_close(&h->conns[i]);
 	}
 }
 
-/* How long epoll may wait: until the batch is due or a deadline comes. */
-static int
-h1_wait_ms(struct h1 *h)
+/*
+ * How long epoll may wait: until the batch is due, a deadline, or the next
+ * ticket, and never over an engine's tick. In ns, for epoll_pwait2(): a
+ * schedule of 10,000 a second could not keep to millisecond sleeps.
+ */
+static void
+h1_wait(struct h1 *h, struct timespec *ts)
 {
-	uint64_t	 when, ms;
+	uint64_t	 until, when;
 	uint32_t	 id;
-	int		 max;
 
-	max = worker_sleep_ms(h->w, WORKER_TICK_MS);
-	if (!timer_next(&h->timers, &when, &id))
-		return (max);
-	if (when <= h->now)
-		return (0);
-	ms = (when - h->now + NS_PER_MS - 1) / NS_PER_MS;
-	return (ms < (uint64_t)max ? (int)ms : max);
+	until = h->now + WORKER_TICK_MS * NS_PER_MS;
+	if ((when = worker_flush_due(h->w)) < until)
+		until = when;
+	if (timer_next(&h->timers, &when, &id) && when < until)
+		until = when;
+	if (h->wake_ns != 0 && h->wake_ns < until)
+		until = h->wake_ns;
+	/* The time spent since the wake-up counts against the wait. */
+	when = clock_now_ns();
+	until = until > when ? until - when : 0;
+	ts->tv_sec = (time_t)(until / NS_PER_SEC);
+	ts->tv_nsec = (long)(until % NS_PER_SEC);
 }
 
 /* The event loop, until no connection has a request left. */
@@ -69,6 +105,7 @@ static void
 h1_loop(struct h1 *h)
 {
 	struct epoll_event	 ev[H1_EVENTS];
+	struct timespec		 ts;
 	int			 i, n;
 
 	while (h->active > 0) {
@@ -76,7 +113,8 @@ h1_loop(struct h1 *h)
 			h1_abort(h);
 			return;
 		}
-		n = epoll_wait(h->epfd, ev, H1_EVENTS, h1_wait_ms(h));
+		h1_wait(h, &ts);
+		n = epoll_pwait2(h->epfd, ev, H1_EVENTS, &ts, NULL);
 		if (n == -1 && errno != EINTR)
 			fatal("epoll_wait");
 		/* One clock read for everything this wake-up brought. */
@@ -84,6 +122,7 @@ h1_loop(struct h1 *h)
 		for (i = 0; i < n; i++)
 			h1_conn_event(h, ev[i].data.ptr, ev[i].events);
 		h1_expire(h);
+		h1_wake(h);
 		worker_tick(h->w);
 	}
 }
@@ -111,6 +150,8 @@ h1_run(struct worker *w)
 	h.conns = xcalloc(h.nconns, sizeof(*h.conns));
 	resps = xcalloc(h.nconns, h1_resp_size());
 	h.rbuf = xmalloc(H1_RBUF);
+	h.waiting = xcalloc(h.nconns, sizeof(*h.waiting));
+	h.woken = xcalloc(h.nconns, sizeof(*h.woken));
 	h.dns_told = xcalloc(h.plan->n, 1);
 	timer_init(&h.timers, h.nconns);
 	h.now = clock_now_ns();
@@ -129,6 +170,8 @@ h1_run(struct worker *w)
 	timer_free(&h.timers);
 	free(h.dns_told);
 	free(h.rbuf);
+	free(h.waiting);
+	free(h.woken);
 	free(resps);
 	free(h.conns);
 	(void)close(h.epfd);

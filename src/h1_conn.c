@@ -43,9 +43,11 @@ h1_conn_result(struct h1 *h, struct h1conn *c, int error)
 
 	memset(&r, 0, sizeof(r));
 	r.seq = c->seq;
-	r.sched_ns = c->begin_ns - h->w->run_start_ns;
 	r.start_ns = (c->start_ns != 0 ? c->start_ns : c->begin_ns) -
 	    h->w->run_start_ns;
+	/* Closed loop: a request is sent when it is meant to be. */
+	r.sched_ns = sched_open(&h->w->sched) ?
+	    c->sched_ns - h->w->run_start_ns : r.start_ns;
 	/* From the first byte written to the last byte read. */
 	r.latency_ns = c->start_ns != 0 ? h->now - c->start_ns : 0;
 	r.error = error;
@@ -67,6 +69,7 @@ h1_conn_result(struct h1 *h, struct h1conn *c, int error)
 		r.flags |= RESULT_DNS;
 	}
 	worker_emit(h->w, &r);
+	h->busy--;
 	timer_clear(&h->timers, c->id);
 	if (error != 0 || !h->keepalive || !h1_resp_keepalive(c->resp))
 		h1_conn_close(c);
@@ -202,13 +205,25 @@ h1_conn_start(struct h1 *h, struct h1conn *c)
 void
 h1_conn_next(struct h1 *h, struct h1conn *c)
 {
+	uint64_t	 due;
+
 	while (c->state == CONN_FREE) {
-		if (!worker_claim_now(h->w, h->now, &c->seq)) {
+		switch (worker_next(h->w, h->now, (int)h->busy, &c->seq,
+		    &c->sched_ns, &due)) {
+		case WORKER_END:
 			h1_conn_close(c);
 			c->state = CONN_IDLE;
 			h->active--;
 			return;
+		case WORKER_WAIT:
+			/* Kept, with its socket, for the next ticket due. */
+			c->state = CONN_WAIT;
+			h->waiting[h->nwaiting++] = c->id;
+			if (h->wake_ns == 0 || due < h->wake_ns)
+				h->wake_ns = due;
+			return;
 		}
+		h->busy++;
 		c->target = (uint32_t)(c->seq % h->plan->n);
 		c->begin_ns = h->now;
 		c->flags = 0;
@@ -216,8 +231,27 @@ h1_conn_next(struct h1 *h, struct h1conn *c)
 		c->bytes_out = 0;
 		c->reused = 0;
 		c->retried = 0;
+		if (c->sched_ns > h->now) {
+			/* Another worker took the ticket due now: wait. */
+			c->state = CONN_HOLD;
+			timer_set(&h->timers, c->id, c->sched_ns);
+			return;
+		}
 		h1_conn_start(h, c);
 	}
+}
+
+/*
+ * A held request's time has come (its timer fired): send it, and go on
+ * with the next if it failed at once.
+ */
+void
+h1_conn_release(struct h1 *h, struct h1conn *c)
+{
+	c->begin_ns = h->now;
+	h1_conn_start(h, c);
+	if (c->state == CONN_FREE)
+		h1_conn_next(h, c);
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -22,34 +23,13 @@
 #define HTTP_MSETOPT(m, o, v)						\
 	http_mcheck(curl_multi_setopt((m), (o), (v)), "curl_multi_setopt " #o)
 
-struct conn {
-	CURL		*easy;
-	uint64_t	 seq;
-	uint64_t	 start_ns;
-	struct http_tally tally;	/* counted by curl's callbacks */
-	int		 busy;
-};
-
-struct http {
-	struct worker		*w;
-	CURLM			*multi;
-	struct http_request	*req;		/* what every slot sends */
-	int			 epfd;
-	uint64_t		 timer_ns;	/* 0: no curl timer */
-	uint64_t		 deadline_ns;	/* --timeout plus GRACE_NS */
-	uint64_t		 swept_ns;	/* the last backstop sweep */
-	struct conn		*conns;
-	int			 nconns;
-	int			 active;
-};
-
 /*
  * A multi handle that fails, out of memory most likely, cannot be trusted
  * to finish its transfers: the worker exits, and the parent records the
  * crash and salvages what was done.
  */
-static void
-http_mcheck(CURLMcode mc, const char *what)
+void
+http_mcheck(int mc, const char *what)
 {
 	if (mc != CURLM_OK)
 		fatalx("%s: %s", what, curl_multi_strerror(mc));
@@ -117,12 +97,10 @@ http_on_timer(CURLM *m, long ms, void *arg)
 	return (0);
 }
 
-/* Start the next request on a free slot; returns 1, or 0 when none is left. */
-static int
-http_start(struct http *h, struct conn *c)
+/* Hand the slot's request, now due, to curl. */
+static void
+http_launch(struct http *h, struct http_conn *c)
 {
-	if (!worker_claim(h->w, &c->seq))
-		return (0);
 	http_request_target(h->req, c->easy, c->seq);
 	memset(&c->tally, 0, sizeof(c->tally));
 	c->busy = 1;
@@ -130,130 +108,68 @@ http_start(struct http *h, struct conn *c)
 	http_mcheck(curl_multi_add_handle(h->multi, c->easy),
 	    "curl_multi_add_handle");
 	h->active++;
+}
+
+/*
+ * Give a free slot its next request. It starts at once when it is due;
+ * one due a little later (open loop: another worker took the one due
+ * now) is held; with none due yet, the slot waits. Returns 0 when no
+ * request is left for the slot.
+ */
+static int
+http_start(struct http *h, struct http_conn *c)
+{
+	uint64_t	 now = clock_now_ns(), due;
+	int		 rv;
+
+	rv = worker_next(h->w, now, h->busy, &c->seq, &c->sched_ns, &due);
+	if (rv == WORKER_END)
+		return (0);
+	if (rv == WORKER_WAIT || c->sched_ns > now) {
+		c->waiting = rv == WORKER_WAIT;
+		c->held = rv == WORKER_GO;
+		if (c->held)
+			h->busy++;
+		h->waitlist[h->nwaiting++] = (int)(c - h->conns);
+		due = c->held ? c->sched_ns : due;
+		if (h->wake_ns == 0 || due < h->wake_ns)
+			h->wake_ns = due;
+		return (1);
+	}
+	h->busy++;
+	http_launch(h, c);
 	return (1);
 }
 
-static uint32_t
-http_us(curl_off_t v)
-{
-	if (v <= 0)
-		return (0);
-	return (v > UINT32_MAX ? UINT32_MAX : (uint32_t)v);
-}
-
-/* curl's CURL_HTTP_VERSION_* as the report's major * 10 + minor. */
-static unsigned int
-http_version_code(long v)
-{
-	switch (v) {
-	case CURL_HTTP_VERSION_1_0:
-		return (10);
-	case CURL_HTTP_VERSION_1_1:
-		return (11);
-	case CURL_HTTP_VERSION_2_0:
-		return (20);
-	case CURL_HTTP_VERSION_3:
-		return (30);
-	default:
-		return (0);
-	}
-}
-
 /*
- * Return a finished transfer's latency in ns: curl's, from its start on
- * the transfer to the end of the answer. Ours would add the wait for the
- * loop's next pass before curl sends the request, and the wait of a
- * finished transfer for the rest of its batch of events
- * (bench/RESULTS.md). A transfer that we end ourselves, not curl, has no
- * total from curl: our clock counts from http_start().
- */
-static uint64_t
-http_latency(struct conn *c, uint64_t now, int bycurl)
-{
-	curl_off_t	 total = 0;
-
-	if (bycurl)
-		curl_easy_getinfo(c->easy, CURLINFO_TOTAL_TIME_T, &total);
-	if (total > 0 && (uint64_t)total * NS_PER_US <= now - c->start_ns)
-		return ((uint64_t)total * NS_PER_US);
-	return (now - c->start_ns);
-}
-
-/*
- * Turn a finished transfer into a result and hand it to the worker. now
- * is when we saw it end; bycurl says that curl ended it, and not our
- * abort or sweep.
+ * The earliest ticket is due: held slots whose time has come start, and
+ * waiting slots look for a ticket again. Those still early stay listed.
  */
 static void
-http_finish(struct http *h, struct conn *c, CURLcode code, uint64_t now,
-    int bycurl)
+http_wake(struct http *h, uint64_t now)
 {
-	struct result	 r;
-	long		 status = 0, hdrsize = 0, reqsize = 0, fresh = 0;
-	long		 version = 0, redirects = 0;
-	curl_off_t	 dns = 0, conn = 0, tls = 0, ttfb = 0, up = 0;
+	struct http_conn	*c;
+	int			 i, n = h->nwaiting;
 
-	/* Left in the multi handle, the slot could never start again. */
-	http_mcheck(curl_multi_remove_handle(h->multi, c->easy),
-	    "curl_multi_remove_handle");
-	c->busy = 0;
-	h->active--;
-
-	/*
-	 * What curl cannot tell stays 0: the request itself still counts.
-	 * After redirects, the status is the final answer's; the sizes and
-	 * times add up over every hop.
-	 */
-	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_getinfo(c->easy, CURLINFO_HEADER_SIZE, &hdrsize);
-	curl_easy_getinfo(c->easy, CURLINFO_REQUEST_SIZE, &reqsize);
-	if (h->w->conf->data != NULL)
-		curl_easy_getinfo(c->easy, CURLINFO_SIZE_UPLOAD_T, &up);
-	/* A reused connection had no lookup, connect or handshake. */
-	curl_easy_getinfo(c->easy, CURLINFO_NUM_CONNECTS, &fresh);
-	if (fresh > 0) {
-		curl_easy_getinfo(c->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-		curl_easy_getinfo(c->easy, CURLINFO_CONNECT_TIME_T, &conn);
-		curl_easy_getinfo(c->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+	if (h->wake_ns == 0 || now < h->wake_ns)
+		return;
+	memcpy(h->woken, h->waitlist, (size_t)n * sizeof(*h->woken));
+	h->nwaiting = 0;
+	h->wake_ns = 0;
+	for (i = 0; i < n; i++) {
+		c = &h->conns[h->woken[i]];
+		if (c->held && c->sched_ns <= now) {
+			c->held = 0;
+			http_launch(h, c);
+		} else if (c->held) {
+			h->waitlist[h->nwaiting++] = h->woken[i];
+			if (h->wake_ns == 0 || c->sched_ns < h->wake_ns)
+				h->wake_ns = c->sched_ns;
+		} else {
+			c->waiting = 0;
+			(void)http_start(h, c);
+		}
 	}
-	curl_easy_getinfo(c->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
-	curl_easy_getinfo(c->easy, CURLINFO_HTTP_VERSION, &version);
-	if (h->w->conf->follow > 0)
-		curl_easy_getinfo(c->easy, CURLINFO_REDIRECT_COUNT,
-		    &redirects);
-
-	memset(&r, 0, sizeof(r));
-	r.seq = c->seq;
-	r.start_ns = c->start_ns - h->w->run_start_ns;
-	r.sched_ns = r.start_ns;	/* closed loop: sent when scheduled */
-	r.latency_ns = http_latency(c, now, bycurl);
-	r.status = status > 0 && status < STATUS_MAX ? (uint32_t)status : 0;
-	r.error = (int32_t)code;
-	r.bytes_in = c->tally.body_in + (hdrsize > 0 ? (uint64_t)hdrsize : 0);
-	r.bytes_out = (reqsize > 0 ? (uint64_t)reqsize : 0) +
-	    (up > 0 ? (uint64_t)up : 0);
-	r.target = (uint32_t)(c->seq % h->w->conf->nurls);
-	/* curl's times are cumulative from the start; keep each phase. */
-	r.dns_us = http_us(dns);
-	r.connect_us = http_us(conn - dns);
-	r.tls_us = tls > 0 ? http_us(tls - conn) : 0;
-	r.ttfb_us = http_us(ttfb);
-	/* A phase counts only where it happened: not on a reused connection. */
-	if (fresh > 0 && conn > 0)
-		r.flags |= RESULT_DNS | RESULT_CONNECT;
-	if (fresh > 0 && tls > 0)
-		r.flags |= RESULT_TLS;
-	if (ttfb > 0)
-		r.flags |= RESULT_TTFB;
-	if (r.status != 0)
-		r.flags |= RESULT_SET_VERSION(http_version_code(version));
-	worker_emit(h->w, &r);
-	/*
-	 * A send that no redirect explains was a retry, one of the five
-	 * that the handle has for life.
-	 */
-	if (c->tally.sends > 1 + (unsigned long)redirects)
-		http_request_reset(h->req, c->easy, c, &c->tally);
 }
 
 /* Collect finished transfers and reuse their slots. */
@@ -261,7 +177,7 @@ static void
 http_reap(struct http *h)
 {
 	CURLMsg		*m;
-	struct conn	*c;
+	struct http_conn	*c;
 	CURLcode	 result;
 	int		 left;
 	uint64_t	 now;
@@ -276,7 +192,7 @@ http_reap(struct http *h)
 		if (result != CURLE_OK)
 			fatalx("curl_easy_getinfo CURLINFO_PRIVATE: %s",
 			    curl_easy_strerror(result));
-		http_finish(h, c, m->data.result, now, 1);
+		http_result(h, c, m->data.result, now, 1);
 		(void)http_start(h, c);
 	}
 }
@@ -288,10 +204,18 @@ http_abort(struct http *h)
 	int	 i;
 	uint64_t now = clock_now_ns();
 
-	for (i = 0; i < h->nconns; i++)
+	for (i = 0; i < h->nconns; i++) {
 		if (h->conns[i].busy)
-			http_finish(h, &h->conns[i], CURLE_ABORTED_BY_CALLBACK,
+			http_result(h, &h->conns[i], CURLE_ABORTED_BY_CALLBACK,
 			    now, 0);
+		/* A held ticket was taken: it counts, as aborted. */
+		if (h->conns[i].held) {
+			h->conns[i].start_ns = now;
+			http_result(h, &h->conns[i], CURLE_ABORTED_BY_CALLBACK,
+			    now, 0);
+		}
+	}
+	h->nwaiting = 0;
 }
 
 /* Drive curl on one socket, or on its timer. */
@@ -312,7 +236,7 @@ http_action(struct http *h, curl_socket_t s, int flags)
 static void
 http_sweep(struct http *h, uint64_t now)
 {
-	struct conn	*c;
+	struct http_conn	*c;
 	int		 i;
 
 	if (now - h->swept_ns < NS_PER_SEC)
@@ -322,35 +246,50 @@ http_sweep(struct http *h, uint64_t now)
 		c = &h->conns[i];
 		if (c->busy && now > c->start_ns &&
 		    now - c->start_ns > h->deadline_ns) {
-			http_finish(h, c, CURLE_OPERATION_TIMEDOUT, now, 0);
+			http_result(h, c, CURLE_OPERATION_TIMEDOUT, now, 0);
 			(void)http_start(h, c);
 		}
 	}
 }
 
+/*
+ * How long epoll may wait: until the batch is due, curl's timer, or the
+ * next ticket, and never over an engine's tick; in ns, for epoll_pwait2(),
+ * so that a fast schedule is kept to the microsecond.
+ */
+static void
+http_wait(struct http *h, struct timespec *ts)
+{
+	uint64_t	 now = clock_now_ns(), until, when;
+
+	until = now + WORKER_TICK_MS * NS_PER_MS;
+	if ((when = worker_flush_due(h->w)) < until)
+		until = when;
+	if (h->timer_ns != 0 && h->timer_ns < until)
+		until = h->timer_ns;
+	if (h->wake_ns != 0 && h->wake_ns < until)
+		until = h->wake_ns;
+	until = until > now ? until - now : 0;
+	ts->tv_sec = (time_t)(until / NS_PER_SEC);
+	ts->tv_nsec = (long)(until % NS_PER_SEC);
+}
+
+/* The event loop, until no slot has a request left. */
 static void
 http_loop(struct http *h)
 {
 	struct epoll_event	 ev[64];
+	struct timespec		 ts;
 	uint64_t		 now;
-	int			 i, n, timeout, flags;
+	int			 i, n, flags;
 
-	while (h->active > 0) {
+	while (h->active > 0 || h->nwaiting > 0) {
 		if (worker_interrupted()) {
 			http_abort(h);
 			break;
 		}
-		now = clock_now_ns();
-		timeout = worker_sleep_ms(h->w, WORKER_TICK_MS);
-		if (h->timer_ns != 0) {
-			if (h->timer_ns <= now)
-				timeout = 0;
-			else if ((h->timer_ns - now) / NS_PER_MS <
-			    (uint64_t)timeout)
-				timeout = (h->timer_ns - now + NS_PER_MS - 1) /
-				    NS_PER_MS;
-		}
-		n = epoll_wait(h->epfd, ev, 64, timeout);
+		http_wait(h, &ts);
+		n = epoll_pwait2(h->epfd, ev, 64, &ts, NULL);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -384,6 +323,7 @@ http_loop(struct http *h)
 			http_action(h, CURL_SOCKET_TIMEOUT, 0);
 		}
 		http_reap(h);
+		http_wake(h, clock_now_ns());
 		http_sweep(h, clock_now_ns());
 		worker_tick(h->w);
 	}
@@ -407,7 +347,7 @@ int
 http_run(struct worker *w)
 {
 	struct http	 h;
-	struct conn	*c;
+	struct http_conn	*c;
 	int		 i;
 
 	/* Only workers initialise libcurl: its state must not cross fork(). */
@@ -426,6 +366,8 @@ http_run(struct worker *w)
 
 	h.nconns = w->concurrency;
 	h.conns = xcalloc(h.nconns, sizeof(*h.conns));
+	h.waitlist = xcalloc(h.nconns, sizeof(*h.waitlist));
+	h.woken = xcalloc(h.nconns, sizeof(*h.woken));
 	for (i = 0; i < h.nconns; i++) {
 		c = &h.conns[i];
 		c->easy = http_request_open(h.req, c, &c->tally);
@@ -440,6 +382,8 @@ http_run(struct worker *w)
 		curl_easy_cleanup(h.conns[i].easy);
 	curl_multi_cleanup(h.multi);
 	http_request_free(h.req);
+	free(h.waitlist);
+	free(h.woken);
 	free(h.conns);
 	close(h.epfd);
 	curl_global_cleanup();

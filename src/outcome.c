@@ -44,6 +44,42 @@ outcome_rps(const struct outcome *o)
 }
 
 /*
+ * Return the rate at which requests started, between the first start and
+ * the last (in open loop, the rate the schedule achieved); -1 with fewer
+ * than two.
+ */
+double
+outcome_achieved_rps(const struct outcome *o)
+{
+	const struct stats	*s = &o->stats;
+
+	if (s->results < 2 || s->last_start_ns <= s->first_start_ns)
+		return (-1);
+	return ((double)(s->results - 1) * NS_PER_SEC /
+	    (double)(s->last_start_ns - s->first_start_ns));
+}
+
+/*
+ * Return the rate that -R asked for, averaged over the run with --stages
+ * (the tickets asked over the stages' duration), or -1 in closed loop.
+ */
+double
+outcome_target_rps(const struct outcome *o, const struct config *c)
+{
+	struct sched	 sc;
+	uint64_t	 n;
+
+	if (c->rate <= 0)
+		return (-1);
+	if (c->nstages == 0 || c->duration_us == 0)
+		return (c->rate);
+	sched_init(&sc, c, o->concurrency);
+	n = sched_tickets(&sc);
+	sched_free(&sc);
+	return ((double)n * US_PER_SEC / (double)c->duration_us);
+}
+
+/*
  * Return 1 when a worker's end counts as a crash: anything but saying
  * DONE and exiting 0. A worker still running has not crashed.
  */

@@ -51,11 +51,14 @@ parent_find(struct parent *p, pid_t pid)
 	return (NULL);
 }
 
-/* Return the part of the concurrency that the worker in slot runs. */
+/*
+ * Return the part of the concurrency that the worker in slot runs: of the
+ * peak that --stages may ramp to, which its connections are sized for.
+ */
 static int
 parent_share(const struct parent *p, size_t slot)
 {
-	int	 level = p->out->concurrency, nw = p->out->nworkers;
+	int	 level = p->peak, nw = p->out->nworkers;
 
 	return (level / nw + ((int)slot < level % nw));
 }
@@ -75,6 +78,8 @@ parent_child(struct parent *p, size_t id, size_t slot, int fd, pid_t self)
 	w->conf = p->conf;
 	w->concurrency = parent_share(p, slot);
 	w->level = p->out->concurrency;
+	w->nworkers = p->out->nworkers;
+	sched_init(&w->sched, p->conf, w->level);
 	w->shm = p->shm;
 	w->run_start_ns = p->start_ns;
 	w->deadline_ns = p->conf->duration_us == 0 ? 0 :
@@ -251,8 +256,14 @@ parent_account(struct parent *p, uint64_t end_ns)
 
 	claimed = shm_claimed(p->shm);
 	delivered = o->stats.results;
+	/*
+	 * On a schedule, the workers stop at the first ticket due after the
+	 * duration, which may come before the duration's end.
+	 */
 	deadline_hit = p->conf->duration_us != 0 &&
-	    end_ns - p->start_ns >= p->conf->duration_us * NS_PER_US;
+	    (end_ns - p->start_ns >= p->conf->duration_us * NS_PER_US ||
+	    (sched_open(&p->sched) && sched_due(&p->sched, claimed) >=
+	    p->conf->duration_us * NS_PER_US));
 	o->ok = o->stats.ok;
 	o->failed = o->stats.failed;
 	o->lost = claimed > delivered ? claimed - delivered : 0;
@@ -352,9 +363,14 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 	p.conf = conf;
 	p.out = out;
 	p.sigfd = selfpipe_fd();
-	out->nworkers = config_workers(conf, concurrency);
+	p.peak = sched_peak(conf, concurrency);
+	out->nworkers = config_workers(conf, p.peak);
 	p.limit = conf->duration_us != 0 && !conf->requests_set ?
 	    UINT64_MAX : conf->requests;
+	/* A ramp of the rate has so many tickets, and no more. */
+	sched_init(&p.sched, conf, concurrency);
+	if (sched_tickets(&p.sched) < p.limit)
+		p.limit = sched_tickets(&p.sched);
 	p.shm = shm_new(out->nworkers, p.limit);
 	p.refill = xcalloc(out->nworkers, sizeof(*p.refill));
 	/* A task that runs in the worker can be stopped by the parent only. */
@@ -366,6 +382,7 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 	parent_loop(&p);
 	parent_account(&p, clock_now_ns());
 	pertarget_finish(&out->targets, &out->stats);
+	sched_free(&p.sched);
 	out->workers = p.workers;
 	out->nworkers_total = p.nworkers;
 	free(p.refill);

@@ -70,7 +70,7 @@ plugin_run(struct worker *w)
 	int			(*run)(struct forkload_task *);
 	int			(*init)(struct forkload_task *);
 	void			(*fini)(struct forkload_task *);
-	uint64_t		 seq, start;
+	uint64_t		 seq, start, sched;
 	void			*h;
 	int			 rc;
 
@@ -98,7 +98,7 @@ plugin_run(struct worker *w)
 			fatalx("forkload_task_init returned %d", rc);
 		worker_task_end(w);
 	}
-	while (worker_claim(w, &seq)) {
+	while (worker_claim(w, &seq, &sched)) {
 		t.seq = seq;
 		worker_task_begin(w, seq);
 		start = clock_now_ns();
@@ -106,7 +106,8 @@ plugin_run(struct worker *w)
 		memset(&r, 0, sizeof(r));
 		r.seq = seq;
 		r.start_ns = start - w->run_start_ns;
-		r.sched_ns = r.start_ns;
+		r.sched_ns = sched_open(&w->sched) ? sched - w->run_start_ns :
+		    r.start_ns;
 		r.latency_ns = clock_now_ns() - start;
 		r.error = rc;
 		worker_task_end(w);

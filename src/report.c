@@ -83,6 +83,9 @@ report_config(const struct config *c)
 			json_array_append_new(sweep, json_integer(c->sweep[i]));
 	}
 	json_object_set_new(o, "sweep", sweep);
+	json_object_set_new(o, "rate", c->rate > 0 ?
+	    json_real(round(c->rate * 10000) / 10000) : json_null());
+	json_object_set_new(o, "stages", report_str(c->stages_str));
 	json_object_set_new(o, "workers", c->workers == 0 ? json_null() :
 	    json_integer(c->workers));
 	json_object_set_new(o, "method", json_string(c->method));

@@ -12,11 +12,12 @@
 #include "forkload.h"
 
 /*
- * latency_us: the summary figures, and with histogram the whole
- * histogram. NULL stands for an empty one: all figures 0.
+ * A latency object ($defs/latency): the summary figures and the whole
+ * histogram, of a run or of a target. NULL stands for an empty one: all
+ * figures 0 and no buckets.
  */
 json_t *
-report_latency(const struct hist *h, int histogram)
+report_latency(const struct hist *h)
 {
 	json_t		*o = json_object(), *hist = json_array(), *pair;
 	static const struct {
@@ -36,12 +37,8 @@ report_latency(const struct hist *h, int histogram)
 		json_object_set_new(o, pct[i].name,
 		    report_uint(h ? hist_percentile(h, pct[i].p) : 0));
 	json_object_set_new(o, "max", report_uint(h ? hist_max(h) : 0));
-	if (!histogram) {
-		json_decref(hist);
-		return (o);
-	}
 	/* Sparse [[value, count], ...]: enough to merge reports exactly. */
-	while (hist_next(h, &iter, &value, &count)) {
+	while (h != NULL && hist_next(h, &iter, &value, &count)) {
 		pair = json_array();
 		json_array_append_new(pair, report_uint(value));
 		json_array_append_new(pair, report_uint(count));
@@ -150,6 +147,33 @@ report_tv_us(const struct timeval *tv)
 	    (uint64_t)tv->tv_usec));
 }
 
+/*
+ * schedule: in open loop (-R), the rate asked (on average, with --stages)
+ * and the rate achieved between the first start and the last, the
+ * requests that started over 1 ms after they were due, and the latest.
+ * null in closed loop.
+ */
+static json_t *
+report_schedule(const struct config *c, const struct outcome *r)
+{
+	const struct stats	*s = &r->stats;
+	json_t			*o;
+	double			 asked, got;
+
+	if ((asked = outcome_target_rps(r, c)) < 0)
+		return (json_null());
+	o = json_object();
+	json_object_set_new(o, "target_rps", json_real(round(asked * 100) /
+	    100));
+	got = outcome_achieved_rps(r);
+	json_object_set_new(o, "achieved_rps", got < 0 ? json_null() :
+	    json_real(round(got * 100) / 100));
+	json_object_set_new(o, "late", report_uint(s->late));
+	json_object_set_new(o, "max_lag_us",
+	    report_uint(s->max_lag_ns / NS_PER_US));
+	return (o);
+}
+
 /* One entry of crashes[]: who died, how, and with what delivered. */
 static json_t *
 report_crash(const struct worker_info *w)
@@ -232,8 +256,10 @@ report_run(const struct config *c, const struct outcome *r)
 	/* Two decimals: more would only show the clock's noise. */
 	json_object_set_new(o, "throughput_rps",
 	    json_real(round(outcome_rps(r) * 100) / 100));
-	json_object_set_new(o, "latency_us",
-	    report_latency(r->stats.latency, 1));
+	json_object_set_new(o, "latency_us", report_latency(r->stats.latency));
+	json_object_set_new(o, "latency_uncorrected_us",
+	    report_latency(r->stats.latency_raw));
+	json_object_set_new(o, "schedule", report_schedule(c, r));
 	json_object_set_new(o, "status_codes", report_counts(c, &r->stats, 0));
 	json_object_set_new(o, "errors", report_counts(c, &r->stats, 1));
 	json_object_set_new(o, "http_versions", report_versions(&r->stats));

@@ -27,7 +27,7 @@ report_target(const struct config *c, const struct outcome *r, size_t i)
 	    report_tally(c, t->errors, t->nerrors, 1));
 	/* Past the cap, a target has counts only: null, not zeros. */
 	json_object_set_new(o, "latency_us", pertarget_has_latency(i) ?
-	    report_latency(t->latency, 0) : json_null());
+	    report_latency(t->latency) : json_null());
 	return (o);
 }
 

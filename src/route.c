@@ -35,7 +35,7 @@ static ssize_t	route_bytes_read(void *, uint64_t, char *, size_t);
 
 /*
  * Map a path to its route; *argp is what follows "/status/", "/delay/",
- * "/bytes/" or "/redirect/", or NULL when the path has no argument.
+ * "/bytes/", "/redirect/" or "/pause/", or NULL when the path has none.
  */
 enum route
 route_find(const char *url, const char **argp)
@@ -49,6 +49,7 @@ route_find(const char *url, const char **argp)
 		{ "/delay", 6, ROUTE_DELAY },
 		{ "/bytes", 6, ROUTE_BYTES },
 		{ "/redirect", 9, ROUTE_REDIRECT },
+		{ "/pause", 6, ROUTE_PAUSE },
 	};
 	size_t	i;
 

@@ -113,6 +113,19 @@ shm_claim(struct shm *s, size_t i, uint64_t *seq)
 	return (1);
 }
 
+/*
+ * Return the next ticket to be claimed, without claiming it, or
+ * UINT64_MAX when none is left.
+ */
+uint64_t
+shm_peek(const struct shm *s)
+{
+	uint64_t	 n;
+
+	n = __atomic_load_n(&s->next, __ATOMIC_ACQUIRE);
+	return (n < s->limit ? n : UINT64_MAX);
+}
+
 /* Return how many tickets were claimed in all. */
 uint64_t
 shm_claimed(const struct shm *s)

@@ -16,7 +16,9 @@ stats_init(struct stats *s)
 	int	 i;
 
 	memset(s, 0, sizeof(*s));
+	s->first_start_ns = UINT64_MAX;
 	s->latency = hist_new();
+	s->latency_raw = hist_new();
 	for (i = 0; i < PHASE_MAX; i++)
 		s->phase[i] = hist_new();
 }
@@ -28,6 +30,7 @@ stats_free(struct stats *s)
 	int	 i;
 
 	hist_free(s->latency);
+	hist_free(s->latency_raw);
 	for (i = 0; i < PHASE_MAX; i++)
 		hist_free(s->phase[i]);
 	free(s->errors);
@@ -91,18 +94,27 @@ stats_cause(const struct result *r, int32_t *kind, int32_t *code)
 	*code = r->error != 0 ? r->error : (int32_t)r->status;
 }
 
+/* How late a result started against when it was due; 0 in closed loop. */
+static uint64_t
+stats_lag(const struct result *r)
+{
+	return (r->start_ns > r->sched_ns ? r->start_ns - r->sched_ns : 0);
+}
+
 /*
  * Return 1 when a result has a latency to record, in microseconds in
  * *us: only a result without an error has, so that a refused connection
- * does not pass for a fast request. Every latency histogram, the run's
- * and its targets', takes its values from here.
+ * does not pass for a fast request. The latency runs from when the
+ * request was due (under -R, corrected for coordinated omission; in
+ * closed loop, from its start). Every corrected latency histogram, the
+ * run's and its targets', takes its values from here.
  */
 int
 stats_latency(const struct result *r, uint64_t *us)
 {
 	if (r->error != 0)
 		return (0);
-	*us = (r->latency_ns + NS_PER_US / 2) / NS_PER_US;
+	*us = (stats_lag(r) + r->latency_ns + NS_PER_US / 2) / NS_PER_US;
 	return (1);
 }
 
@@ -120,6 +132,33 @@ stats_error_name(const struct config *c, const struct stats_error *e,
 		return (buf);
 	}
 	return (engine_error_name(c, e->code, buf, len));
+}
+
+/*
+ * Where a result stood against its schedule: how late it started, and
+ * its latency from its first byte sent, uncorrected. The corrected one,
+ * from when it was due (what the client of an open-loop service sees:
+ * the wait counts, as wrk2 corrects it), is stats_latency()'s. In closed
+ * loop a request is due when it starts: the two are the same.
+ */
+static void
+stats_schedule(struct stats *s, const struct result *r)
+{
+	uint64_t	 lag;
+
+	lag = stats_lag(r);
+	if (lag > NS_PER_MS)
+		s->late++;
+	if (lag > s->max_lag_ns)
+		s->max_lag_ns = lag;
+	if (r->start_ns < s->first_start_ns)
+		s->first_start_ns = r->start_ns;
+	if (r->start_ns > s->last_start_ns)
+		s->last_start_ns = r->start_ns;
+	if (r->error != 0)
+		return;
+	hist_record(s->latency_raw,
+	    (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
 }
 
 /*
@@ -162,6 +201,7 @@ stats_add(struct stats *s, const struct result *r,
 	for (i = 0; i < PHASE_MAX; i++)
 		if (r->flags & flag[i])
 			hist_record(s->phase[i], phase[i]);
+	stats_schedule(s, r);
 	if (stats_latency(r, &us))
 		hist_record(s->latency, us);
 	return (failed);

@@ -72,6 +72,55 @@ summary_thresholds(FILE *f, const struct report *rep, size_t run)
 		    failed);
 }
 
+/* Print a latency table: the moments, then the percentiles. */
+static void
+summary_latency(FILE *f, const char *label, const struct hist *h)
+{
+	char	 a[32], b[32], c[32], d[32];
+
+	summary_lat(a, sizeof(a), hist_min(h));
+	summary_lat(b, sizeof(b), (uint64_t)(hist_mean(h) + 0.5));
+	summary_lat(c, sizeof(c), (uint64_t)(hist_stdev(h) + 0.5));
+	summary_lat(d, sizeof(d), hist_max(h));
+	fprintf(f, "  %s min %s, mean %s, stdev %s, max %s\n", label, a, b, c,
+	    d);
+	summary_lat(a, sizeof(a), hist_percentile(h, 50));
+	summary_lat(b, sizeof(b), hist_percentile(h, 90));
+	summary_lat(c, sizeof(c), hist_percentile(h, 99));
+	summary_lat(d, sizeof(d), hist_percentile(h, 99.9));
+	fprintf(f, "  %*s p50 %s, p90 %s, p99 %s, p99.9 %s\n",
+	    (int)strlen(label), "", a, b, c, d);
+}
+
+/*
+ * Under -R: the latency from the actual send beside the corrected one,
+ * the rate asked and achieved, and a warning when it fell short by over
+ * 1%, which a -c too small for the rate times the latency causes.
+ */
+static void
+summary_schedule(FILE *f, const struct config *c, const struct outcome *r)
+{
+	const struct stats	*s = &r->stats;
+	double			 asked, got;
+	char			 lag[32];
+
+	if (hist_count(s->latency_raw) > 0)
+		summary_latency(f, "Uncorrected:", s->latency_raw);
+	asked = outcome_target_rps(r, c);
+	got = outcome_achieved_rps(r);
+	units_format_duration(lag, sizeof(lag), s->max_lag_ns / NS_PER_US);
+	fprintf(f, "  Schedule:  %.2f req/s asked, ", asked);
+	if (got >= 0)
+		fprintf(f, "%.2f achieved", got);
+	else
+		fprintf(f, "too few requests to tell the rate achieved");
+	fprintf(f, ", %llu late by over 1ms, max lag %s\n",
+	    (unsigned long long)s->late, lag);
+	if (got >= 0 && got < asked * 0.99)
+		fprintf(f, "  Warning:   the target rate was not reached "
+		    "(%.1f%%): raise -c or -w\n", got * 100 / asked);
+}
+
 static void
 summary_run(FILE *f, const struct report *rep, const struct outcome *r)
 {
@@ -79,7 +128,7 @@ summary_run(FILE *f, const struct report *rep, const struct outcome *r)
 	const struct hist	*h = s->latency;
 	const char		*name;
 	const struct worker_info *w;
-	char			 a[32], b[32], c[32], d[32], how[128];
+	char			 a[32], how[128];
 	size_t			 i;
 	int			 first;
 
@@ -96,20 +145,10 @@ summary_run(FILE *f, const struct report *rep, const struct outcome *r)
 	fprintf(f, "  Rate:      %.2f req/s, %llu bytes in, %llu bytes out\n",
 	    outcome_rps(r), (unsigned long long)s->bytes_in,
 	    (unsigned long long)s->bytes_out);
-	if (hist_count(h) > 0) {
-		summary_lat(a, sizeof(a), hist_min(h));
-		summary_lat(b, sizeof(b), (uint64_t)(hist_mean(h) + 0.5));
-		summary_lat(c, sizeof(c), (uint64_t)(hist_stdev(h) + 0.5));
-		summary_lat(d, sizeof(d), hist_max(h));
-		fprintf(f, "  Latency:   min %s, mean %s, stdev %s, max %s\n",
-		    a, b, c, d);
-		summary_lat(a, sizeof(a), hist_percentile(h, 50));
-		summary_lat(b, sizeof(b), hist_percentile(h, 90));
-		summary_lat(c, sizeof(c), hist_percentile(h, 99));
-		summary_lat(d, sizeof(d), hist_percentile(h, 99.9));
-		fprintf(f, "             p50 %s, p90 %s, p99 %s, p99.9 %s\n",
-		    a, b, c, d);
-	}
+	if (hist_count(h) > 0)
+		summary_latency(f, "Latency:  ", h);
+	if (outcome_target_rps(r, rep->conf) >= 0)
+		summary_schedule(f, rep->conf, r);
 	first = 1;
 	for (i = 0; i < STATUS_MAX; i++) {
 		if (s->status[i] == 0)

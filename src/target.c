@@ -3,7 +3,8 @@
  * answer fast, slowly, with a chosen status or size, or not at all, and that
  * counts what it served so tests can check what the load driver really sent.
  * Here are the daemon, the dispatch, and the routes that need its state
- * (/delay, /stats); listen.c makes its socket and route.c the other answers.
+ * (/delay, /pause, /stats); listen.c makes its socket, stall.c waits, and
+ * route.c makes the other answers.
  */
 
 #include <sys/types.h>
@@ -45,10 +46,8 @@ struct target {
 	struct MHD_Response	*ok;		/* shared by every "ok\n" */
 	unsigned int		 port;
 
-	/* /delay waits on cond, so that target_stop need not wait for it. */
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 cond;
-	int			 stopping;
+	/* /delay and /pause wait here; target_stop wakes them. */
+	struct stall		*stall;
 
 	/* Updated with __atomic builtins by the connection threads. */
 	uint64_t		 by_route[ROUTE_MAX];
@@ -64,8 +63,8 @@ static void	target_arrived(struct target *, enum route);
 static void	target_answered(struct target *, enum route, unsigned int);
 static MHD_RESULT target_queue(struct target *, struct MHD_Connection *,
 		    enum route, unsigned int, struct MHD_Response *, int);
-static MHD_RESULT target_delay(struct target *, struct MHD_Connection *,
-		    const char *);
+static MHD_RESULT target_wait(struct target *, struct MHD_Connection *,
+		    enum route, const char *);
 static int	target_append(char *, size_t, size_t *, const char *, ...)
 		    PRINTFLIKE(4, 5);
 static char	*target_stats_json(struct target *, size_t *);
@@ -124,35 +123,25 @@ target_queue(struct target *t, struct MHD_Connection *c, enum route route,
  * /delay/MS: answer after MS milliseconds. Each connection has its own
  * thread, so waiting here holds up no other client; the wait ends early
  * when the server stops, and the connection is then closed unanswered.
+ * /pause/MS: answer at once, and hold every other answer until MS from
+ * now, the server stall of a coordinated-omission test (/pause/0 ends
+ * it). A pause counts in no route, so a test's counts stay its load's.
  */
 static MHD_RESULT
-target_delay(struct target *t, struct MHD_Connection *c, const char *arg)
+target_wait(struct target *t, struct MHD_Connection *c, enum route route,
+    const char *arg)
 {
-	struct timespec	 ts;
 	long long	 ms;
-	int		 stopping, rc;
 
 	if (arg == NULL || units_decimal(arg, 0, TARGET_DELAY_MAX, &ms) == -1)
-		return (target_queue(t, c, ROUTE_DELAY, 400,
-		    route_text("bad delay\n"), 0));
-	if (ms > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += ms / 1000;
-		ts.tv_nsec += (ms % 1000) * NS_PER_MS;
-		if (ts.tv_nsec >= (long)NS_PER_SEC) {
-			ts.tv_sec++;
-			ts.tv_nsec -= NS_PER_SEC;
-		}
-		pthread_mutex_lock(&t->lock);
-		rc = 0;
-		while (!t->stopping && rc != ETIMEDOUT)
-			rc = pthread_cond_timedwait(&t->cond, &t->lock, &ts);
-		stopping = t->stopping;
-		pthread_mutex_unlock(&t->lock);
-		if (stopping)
-			return (MHD_NO);
-	}
-	return (target_queue(t, c, ROUTE_DELAY, 200, t->ok, 1));
+		return (target_queue(t, c, route, 400,
+		    route_text(route == ROUTE_PAUSE ? "bad pause\n" :
+		    "bad delay\n"), 0));
+	if (route == ROUTE_PAUSE)
+		stall_pause(t->stall, ms);
+	else if (stall_sleep(t->stall, ms) == -1)
+		return (MHD_NO);
+	return (target_queue(t, c, route, 200, t->ok, 1));
 }
 
 /* Append formatted text at *off in buf; return 0, or -1 if it is full. */
@@ -296,11 +285,16 @@ target_handle(void *cls, struct MHD_Connection *c, const char *url,
 		return (MHD_YES);
 	}
 
+	/* Under /pause, every answer but /stats waits it out. */
+	if (route != ROUTE_STATS && route != ROUTE_PAUSE &&
+	    stall_hold(t->stall) == -1)
+		return (MHD_NO);
 	switch (route) {
 	case ROUTE_ROOT:
 		return (target_queue(t, c, route, 200, t->ok, 1));
+	case ROUTE_PAUSE:
 	case ROUTE_DELAY:
-		return (target_delay(t, c, arg));
+		return (target_wait(t, c, route, arg));
 	case ROUTE_STATS:
 		return (target_stats(t, c, method));
 	case ROUTE_STATUS:
@@ -346,7 +340,6 @@ struct target *
 target_start(const char *listen_addr, const char **errstr)
 {
 	struct target		*t;
-	pthread_condattr_t	 ca;
 	unsigned int		 flags;
 	int			 fd;
 
@@ -361,18 +354,19 @@ target_start(const char *listen_addr, const char **errstr)
 		*errstr = "out of memory";
 		return (NULL);
 	}
+
+	if ((t->stall = stall_new()) == NULL) {
+		MHD_destroy_response(t->ok);
+		free(t);
+		*errstr = "out of memory";
+		return (NULL);
+	}
 	if (listen_socket(listen_addr, &fd, &t->port, errstr) == -1) {
 		MHD_destroy_response(t->ok);
+		stall_free(t->stall);
 		free(t);
 		return (NULL);
 	}
-
-	/* A monotonic clock, so that /delay ignores changes of the time. */
-	pthread_mutex_init(&t->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&t->cond, &ca);
-	pthread_condattr_destroy(&ca);
 
 	/*
 	 * A thread per connection, so a slow /delay holds up no one else;
@@ -396,8 +390,7 @@ target_start(const char *listen_addr, const char **errstr)
 		 * descriptor here is safer than closing a reused number.
 		 */
 		MHD_destroy_response(t->ok);
-		pthread_cond_destroy(&t->cond);
-		pthread_mutex_destroy(&t->lock);
+		stall_free(t->stall);
 		free(t);
 		(void)snprintf(target_errbuf, sizeof(target_errbuf),
 		    "cannot start server on %s", listen_addr);
@@ -415,22 +408,17 @@ target_port(const struct target *t)
 }
 
 /*
- * Stop the target server: wake every /delay, close all connections, wait
- * for their threads, and free it.
+ * Stop the target server: wake every /delay and /pause, close all
+ * connections, wait for their threads, and free it.
  */
 void
 target_stop(struct target *t)
 {
 	if (t == NULL)
 		return;
-	pthread_mutex_lock(&t->lock);
-	t->stopping = 1;
-	pthread_cond_broadcast(&t->cond);
-	pthread_mutex_unlock(&t->lock);
-
+	stall_stop(t->stall);
 	MHD_stop_daemon(t->daemon);
 	MHD_destroy_response(t->ok);
-	pthread_cond_destroy(&t->cond);
-	pthread_mutex_destroy(&t->lock);
+	stall_free(t->stall);
 	free(t);
 }

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "forkload.h"
@@ -137,6 +138,12 @@ worker_setup(struct worker *w)
 		_exit(EXIT_SYSTEM);
 	if (getppid() != w->parent)
 		_exit(EXIT_SYSTEM);
+	/*
+	 * On a schedule, wake when a task is due, not up to 50 us after:
+	 * the default timer slack would show as lag in every latency.
+	 */
+	if (sched_open(&w->sched) && prctl(PR_SET_TIMERSLACK, 1UL) == -1)
+		_exit(EXIT_SYSTEM);
 }
 
 /* Run a worker to the end of its share; never returns. */
@@ -200,13 +207,38 @@ worker_interrupted(void)
 	return (worker_stop != 0);
 }
 
-/* Claim the next task; returns 1 with *seq set, or 0 when done. */
+/*
+ * Claim the next task for an engine that runs one at a time, waiting
+ * for its start time under -R or --stages: returns 1 with *seq and, if
+ * asked, *sched_ns (when it was due) set, or 0 when done. The wait is
+ * cut in ticks, to send results and see a stop.
+ */
 int
-worker_claim(struct worker *w, uint64_t *seq)
+worker_claim(struct worker *w, uint64_t *seq, uint64_t *sched_ns)
 {
+	struct timespec	 ts;
+	uint64_t	 now, due = 0, at = 0, nap;
+
 	if (worker_stopping(w))
 		return (0);
-	return (shm_claim(w->shm, w->slot, seq));
+	for (;;) {
+		now = clock_now_ns();
+		switch (worker_next(w, now, 0, seq, &at, &due)) {
+		case WORKER_END:
+			return (0);
+		case WORKER_GO:
+			if (sched_ns != NULL)
+				*sched_ns = at;
+			return (1);
+		}
+		worker_tick(w);
+		nap = due > now ? due - now : 0;
+		if (nap > WORKER_TICK_MS * NS_PER_MS)
+			nap = WORKER_TICK_MS * NS_PER_MS;
+		ts.tv_sec = (time_t)(nap / NS_PER_SEC);
+		ts.tv_nsec = (long)(nap % NS_PER_SEC);
+		(void)nanosleep(&ts, NULL);
+	}
 }
 
 /*
@@ -221,6 +253,69 @@ worker_claim_now(struct worker *w, uint64_t now, uint64_t *seq)
 	    (w->deadline_ns != 0 && now >= w->deadline_ns))
 		return (0);
 	return (shm_claim(w->shm, w->slot, seq));
+}
+
+/*
+ * In closed loop with --stages: may another task start with active of
+ * this worker's in flight? Its share of the ramp's concurrency now.
+ */
+static int
+worker_room(const struct worker *w, uint64_t now, int active)
+{
+	int	 level, share;
+
+	level = sched_concurrency(&w->sched, now - w->run_start_ns);
+	share = level / w->nworkers + ((int)w->slot < level % w->nworkers);
+	return (active < share);
+}
+
+/*
+ * Say what a free slot of an engine may do at now, with active of this
+ * worker's tasks in flight besides it. WORKER_GO: start task *seq, which
+ * was due at *sched_ns (in open loop it may lie a few intervals ahead,
+ * when another worker took the ticket due now: the engine waits for it).
+ * WORKER_WAIT: nothing is due before *due_ns. WORKER_END: none is left.
+ * Times are absolute, as clock_now_ns() gives them.
+ */
+int
+worker_next(struct worker *w, uint64_t now, int active, uint64_t *seq,
+    uint64_t *sched_ns, uint64_t *due_ns)
+{
+	uint64_t	 due, next;
+
+	if (worker_stop || shm_stopped(w->shm) ||
+	    (w->deadline_ns != 0 && now >= w->deadline_ns))
+		return (WORKER_END);
+	if (!sched_open(&w->sched)) {
+		if (w->sched.nstages > 0 && !worker_room(w, now, active)) {
+			/* A ramp changes slowly: look again in 10 ms. */
+			*due_ns = now + 10 * NS_PER_MS;
+			return (WORKER_WAIT);
+		}
+		if (!worker_claim_now(w, now, seq))
+			return (WORKER_END);
+		*sched_ns = now;
+		return (WORKER_GO);
+	}
+	/* Look before claiming: a ticket not yet due stays for anyone. */
+	if ((next = shm_peek(w->shm)) == UINT64_MAX)
+		return (WORKER_END);
+	due = sched_due(&w->sched, next);
+	if (due == UINT64_MAX)
+		return (WORKER_END);
+	due += w->run_start_ns;
+	if (w->deadline_ns != 0 && due >= w->deadline_ns)
+		return (WORKER_END);
+	if (due > now) {
+		*due_ns = due;
+		return (WORKER_WAIT);
+	}
+	if (!worker_claim_now(w, now, seq))
+		return (WORKER_END);
+	due = sched_due(&w->sched, *seq);
+	/* The parent's ticket limit keeps to the schedule; be safe anyway. */
+	*sched_ns = due == UINT64_MAX ? now : w->run_start_ns + due;
+	return (WORKER_GO);
 }
 
 /* Note in shared memory which task runs now, for the parent's watch. */
@@ -274,6 +369,16 @@ worker_sleep_ms(struct worker *w, int max)
 	if ((due - now) / NS_PER_MS >= (uint64_t)max)
 		return (max);
 	return ((int)((due - now + NS_PER_MS - 1) / NS_PER_MS));
+}
+
+/*
+ * Return when the pending batch is due to go to the parent (absolute ns),
+ * or UINT64_MAX when there is none: for an engine that sleeps in ns.
+ */
+uint64_t
+worker_flush_due(const struct worker *w)
+{
+	return (w->pending == 0 ? UINT64_MAX : w->last_flush_ns + FLUSH_NS);
 }
 
 /* Flush a batch that has waited 50 ms; engines call this from their loop. */

@@ -90,6 +90,16 @@ bad "--engine native: URL 'http://u:p@127.0.0.1:1/'" --engine native \
 bad "--engine native: URL 'http://127.0.0.1:99999/'" --engine native \
     http://127.0.0.1:99999/
 bad "--engine: a --exec or --plugin run" --engine curl --exec -- /bin/true
+bad "-R '0'" -R 0 "$U"
+bad "-R 'abc'" -R abc "$U"
+bad "-R '10/h'" -R 10/h "$U"
+bad "-R '100000000'" -R 100000000 "$U"
+bad "--stages '2s'" --stages 2s "$U"
+bad "--stages '2s:abc'" --stages 2s:abc "$U"
+bad "--stages 'x:10'" --stages x:10 "$U"
+bad "--stages '1s:5,,2s:1'" --stages 1s:5,,2s:1 "$U"
+bad "--stages and --sweep" --stages 1s:5 --sweep 1,2 "$U"
+bad "--stages sets the duration" --stages 1s:5 -d 2s "$U"
 (FORKLOAD_ENGINE=bogus && export FORKLOAD_ENGINE && \
     bad "FORKLOAD_ENGINE 'bogus'" "$U")
 (http_proxy=http://127.0.0.1:1 && export http_proxy && \

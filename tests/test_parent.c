@@ -26,7 +26,7 @@ engine_good(struct worker *w)
 	uint64_t	 seq, ntargets = config_target_count(w->conf);
 
 	worker_hello(w, "fake/1");
-	while (worker_claim(w, &seq)) {
+	while (worker_claim(w, &seq, NULL)) {
 		memset(&r, 0, sizeof(r));
 		r.seq = seq;
 		r.target = (uint32_t)(seq % ntargets);
@@ -70,7 +70,7 @@ engine_segv(struct worker *w)
 		return (engine_good(w));
 	}
 	worker_hello(w, "fake/1");
-	for (i = 0; i < 7 && worker_claim(w, &seq); i++) {
+	for (i = 0; i < 7 && worker_claim(w, &seq, NULL); i++) {
 		memset(&r, 0, sizeof(r));
 		r.seq = seq;
 		r.status = 200;
@@ -105,7 +105,7 @@ engine_bad(struct worker *w)
 		return (engine_good(w));
 	}
 	worker_hello(w, "fake/1");
-	for (i = 0; i < 4 && worker_claim(w, &seq); i++) {
+	for (i = 0; i < 4 && worker_claim(w, &seq, NULL); i++) {
 		memset(&r, 0, sizeof(r));
 		r.seq = seq;
 		r.status = i == 3 && !bad_target ? STATUS_MAX + 7 : 200;

@@ -518,7 +518,7 @@ test_sweep_content(void **state)
 		"\"c=4: threshold max<1ms: observed 1.11ms\"",
 		"\"c=1: threshold ok>=4@1: observed 0\"",
 		"\"expression\": \"max<1ms\",\n      \"limit\": 1000,\n"
-		    "      \"metric\": \"max\",\n      \"observed\": 1107,",
+		    "      \"metric\": \"max\",\n      \"observed\": 1109,",
 		"\"STATUS_500\": 1",
 		"\"tls\": {\n          \"count\": 4,",
 		/* c=4: 4 requests went to target 1, the rest to target 0. */

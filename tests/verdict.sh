@@ -149,7 +149,23 @@ eq "three targets: ok, failed, statuses and errors add up" "$(jqr "$R" '
 eq "three targets: 10 requests each, the 404 and 500 all failed" \
     "$(jqr "$R" '[.runs[].targets[] | "\(.requests.ok)/\(.requests.failed)"]
     | join(" ")')" "10/0 0/10 0/10 10/0 0/10 0/10"
+eq "three targets: the latency histograms add up" "$(jqr "$R" '
+    [.runs[] | ([.targets[].latency_us.histogram[]] | group_by(.[0]) |
+	map([.[0][0], (map(.[1]) | add)])) == .latency_us.histogram] | all')" \
+    true
 check "three targets: the report fits the schema" schema_ok "$R"
+
+# Under -R, the latency that thresholds and targets see is the corrected
+# one, latency_us: from when each request was due.
+fl_run "-R with two targets" 0 -q -R 200 -n 20 -c 2 -w 1 \
+    --threshold 'p99>=1us' --threshold 'max>=1us@1' "$(URL /)" \
+    "$(URL /delay/1)"
+eq "-R: the thresholds observe latency_us" "$(jqr "$R" '
+    [.thresholds[].observed] == [.runs[0].latency_us.p99,
+    .runs[0].targets[1].latency_us.max]')" true
+eq "-R: the targets' histograms add up to latency_us's" "$(jqr "$R" '
+    .runs[0] | ([.targets[].latency_us.histogram[]] | group_by(.[0]) |
+    map([.[0][0], (map(.[1]) | add)])) == .latency_us.histogram')" true
 
 # JUnit: well-formed, and what the verdict says, passing, failing and in
 # a sweep.
