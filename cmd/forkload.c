@@ -58,6 +58,10 @@ usage(FILE *f)
 "  -H, --header 'N: v'      add a request header (repeatable)\n"
 "      --data STRING        request body\n"
 "      --data-file FILE     request body from a file\n"
+"      --targets FILE       the requests, in vegeta's format or JSON lines\n"
+"                           (- for stdin), instead of URLs\n"
+"      --targets-order O    round-robin (default) or random\n"
+"      --seed N             the seed of --targets-order random\n"
 "      --timeout D          per-task timeout (HTTP default 30s, else none)\n"
 "      --connect-timeout D  connect timeout\n"
 "      --http2              use HTTP/2 where the server offers it\n"
@@ -112,6 +116,9 @@ enum {
 	OPT_TASK_OUTPUT,
 	OPT_ENGINE,
 	OPT_STAGES,
+	OPT_TARGETS,
+	OPT_TARGETS_ORDER,
+	OPT_SEED,
 	OPT_THRESHOLD,
 	OPT_JUNIT
 };
@@ -128,6 +135,9 @@ static const struct option run_options[] = {
 	{ "header",		required_argument, NULL, 'H' },
 	{ "data",		required_argument, NULL, OPT_DATA },
 	{ "data-file",		required_argument, NULL, OPT_DATA_FILE },
+	{ "targets",		required_argument, NULL, OPT_TARGETS },
+	{ "targets-order",	required_argument, NULL, OPT_TARGETS_ORDER },
+	{ "seed",		required_argument, NULL, OPT_SEED },
 	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
 	{ "connect-timeout",	required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "http2",		no_argument,	   NULL, OPT_HTTP2 },
@@ -316,6 +326,21 @@ opt_request(struct config *c, int ch)
 	case OPT_DATA_FILE:
 		if (config_set_data_file(c, optarg, &errstr) == -1)
 			usage_error("--data-file '%s': %s", optarg, errstr);
+		return (1);
+	case OPT_TARGETS:
+		free(c->targets_file);
+		c->targets_file = xstrdup(optarg);
+		return (1);
+	case OPT_TARGETS_ORDER:
+		if (strcmp(optarg, "round-robin") != 0 &&
+		    strcmp(optarg, "random") != 0)
+			usage_error("--targets-order '%s': round-robin or "
+			    "random", optarg);
+		c->targets_random = strcmp(optarg, "random") == 0;
+		return (1);
+	case OPT_SEED:
+		c->seed = (uint64_t)arg_count("--seed", optarg, 0, LLONG_MAX);
+		c->seed_set = 1;
 		return (1);
 	case OPT_TIMEOUT:
 		c->timeout_us = arg_duration("--timeout", optarg);

@@ -128,6 +128,14 @@ struct config_stage {
 	uint64_t	dur_us;
 	double		target;		/* a rate, or a concurrency */
 };
+/* A target of --targets: its own method, headers after -H's, and body. */
+struct config_target {
+	char		 *method;
+	char		**headers;
+	size_t		  nheaders;
+	char		 *body;		/* NULL: --data's, if any */
+	size_t		  bodylen;
+};
 struct config {
 	int		  kind;		/* ENGINE_*: the one that runs */
 	int		  engine_opt;	/* --engine: AUTO, CURL or NATIVE */
@@ -144,6 +152,11 @@ struct config {
 	uint64_t	  rlimit_as;	/* bytes, 0: none */
 	char		**urls;
 	size_t		  nurls;
+	struct config_target *tgt;	/* one per URL with --targets */
+	char		 *targets_file;	/* --targets, "-": stdin */
+	int		  targets_random;	/* --targets-order random */
+	uint64_t	  seed;		/* --seed, or drawn */
+	int		  seed_set;
 	uint64_t	  requests;	/* 0: unbounded (duration only) */
 	int		  requests_set;
 	uint64_t	  duration_us;	/* 0: none */
@@ -198,9 +211,27 @@ char		*config_output_target(const char *);
 int		 config_check_output(const char *, const char **);
 int		 config_check_dir(const char *, const char **);
 int		 config_redacted(const char *);
+int		 config_header_ok(const char *, const char **);
+int		 config_header_add(char ***, size_t *, const char *,
+		    const char **);
+int		 config_method_ok(const char *, const char **);
+char		*config_read_file(const char *, size_t *, const char **);
+
+/* targets.c: the targets of an HTTP run, and --targets FILE */
+struct config_target *targets_add(struct config *, const char *,
+		    const char *, const char **);
+int		 targets_load(struct config *, char *, size_t);
+void		 targets_free(struct config *);
 const char	*config_target_method(const struct config *, size_t);
 const char	*config_target_url(const struct config *, size_t);
 size_t		 config_target_count(const struct config *);
+const char	*config_target_header(const struct config *, size_t, size_t);
+const char	*config_target_body(const struct config *, size_t, size_t *);
+uint32_t	 config_target_pick(const struct config *, uint64_t);
+
+/* targets_json.c: --targets as JSON lines */
+int		 targets_json_line(struct config *, const char *,
+		    const char **);
 
 /* config_check.c */
 int		 config_workers(const struct config *, int);

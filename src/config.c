@@ -70,6 +70,8 @@ config_free(struct config *c)
 	free(c->rate_str);
 	free(c->stages);
 	free(c->stages_str);
+	free(c->targets_file);
+	targets_free(c);
 	h1_plan_free(c->plan);
 	for (i = 0; i < c->nthresholds; i++)
 		threshold_free(&c->thresholds[i]);
@@ -111,9 +113,9 @@ config_add_url(struct config *c, const char *url, const char **errstr)
 	return (0);
 }
 
-/* Add a "Name: value" request header; 0 or -1. */
+/* Check a "Name: value" request header; 0, or -1 with *errstr set. */
 int
-config_add_header(struct config *c, const char *h, const char **errstr)
+config_header_ok(const char *h, const char **errstr)
 {
 	const char	*colon;
 	size_t		 i;
@@ -138,15 +140,34 @@ config_add_header(struct config *c, const char *h, const char **errstr)
 		*errstr = "header contains a line break";
 		return (-1);
 	}
-	c->headers = xreallocarray(c->headers, c->nheaders + 1,
-	    sizeof(*c->headers));
-	c->headers[c->nheaders++] = xstrdup(h);
 	return (0);
 }
 
-/* Set the request method, a single HTTP token; 0 or -1. */
+/*
+ * Add a checked "Name: value" header to the list *list of *n, the -H
+ * headers or a target's own; 0, or -1 with *errstr set.
+ */
 int
-config_set_method(struct config *c, const char *m, const char **errstr)
+config_header_add(char ***list, size_t *n, const char *h,
+    const char **errstr)
+{
+	if (config_header_ok(h, errstr) == -1)
+		return (-1);
+	*list = xreallocarray(*list, *n + 1, sizeof(**list));
+	(*list)[(*n)++] = xstrdup(h);
+	return (0);
+}
+
+/* Add a "Name: value" request header; 0 or -1. */
+int
+config_add_header(struct config *c, const char *h, const char **errstr)
+{
+	return (config_header_add(&c->headers, &c->nheaders, h, errstr));
+}
+
+/* Check a request method, a single HTTP token; 0 or -1. */
+int
+config_method_ok(const char *m, const char **errstr)
 {
 	size_t	 i;
 
@@ -161,6 +182,15 @@ config_set_method(struct config *c, const char *m, const char **errstr)
 			return (-1);
 		}
 	}
+	return (0);
+}
+
+/* Set the request method; 0 or -1. */
+int
+config_set_method(struct config *c, const char *m, const char **errstr)
+{
+	if (config_method_ok(m, errstr) == -1)
+		return (-1);
 	free(c->method);
 	c->method = xstrdup(m);
 	c->method_set = 1;
@@ -168,12 +198,12 @@ config_set_method(struct config *c, const char *m, const char **errstr)
 }
 
 /*
- * Take the request body from the file at path, read whole now: a file
- * that cannot be read is bad input, found before any fork. Returns 0, or
- * -1 with *errstr set.
+ * Read the whole file at path (a regular file of up to 256 MiB) into a
+ * buffer to free, NUL-ended, its length in *lenp. Returns the buffer, or
+ * NULL with *errstr set.
  */
-int
-config_set_data_file(struct config *c, const char *path, const char **errstr)
+char *
+config_read_file(const char *path, size_t *lenp, const char **errstr)
 {
 	struct stat	 sb;
 	char		*buf;
@@ -183,7 +213,7 @@ config_set_data_file(struct config *c, const char *path, const char **errstr)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		*errstr = strerror(errno);
-		return (-1);
+		return (NULL);
 	}
 	*errstr = NULL;
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode))
@@ -192,7 +222,7 @@ config_set_data_file(struct config *c, const char *path, const char **errstr)
 		*errstr = "larger than 256 MiB";
 	if (*errstr != NULL) {
 		(void)close(fd);
-		return (-1);
+		return (NULL);
 	}
 	buf = xmalloc((size_t)sb.st_size + 1);
 	while (off < (size_t)sb.st_size) {
@@ -203,15 +233,32 @@ config_set_data_file(struct config *c, const char *path, const char **errstr)
 			*errstr = "read failed";
 			free(buf);
 			(void)close(fd);
-			return (-1);
+			return (NULL);
 		}
 		off += n;
 	}
 	(void)close(fd);
 	buf[off] = '\0';
+	*lenp = off;
+	return (buf);
+}
+
+/*
+ * Take the request body from the file at path, read whole now: a file
+ * that cannot be read is bad input, found before any fork. Returns 0, or
+ * -1 with *errstr set.
+ */
+int
+config_set_data_file(struct config *c, const char *path, const char **errstr)
+{
+	char	*buf;
+	size_t	 len;
+
+	if ((buf = config_read_file(path, &len, errstr)) == NULL)
+		return (-1);
 	free(c->data);
 	c->data = buf;
-	c->datalen = off;
+	c->datalen = len;
 	free(c->data_file);
 	c->data_file = xstrdup(path);
 	return (0);
@@ -309,24 +356,6 @@ config_redacted(const char *header)
 			return (1);
 	}
 	return (0);
-}
-
-/*
- * Return the method of target i (a URL on the command line, or a line of
- * a targets file): what its requests send.
- */
-const char *
-config_target_method(const struct config *c, size_t i)
-{
-	(void)i;
-	return (c->method);
-}
-
-/* Return the URL of target i. */
-const char *
-config_target_url(const struct config *c, size_t i)
-{
-	return (c->urls[i]);
 }
 
 /* Return the number of targets: 0 in an --exec or --plugin run. */

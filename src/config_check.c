@@ -157,8 +157,15 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 
 	if (c->exec && c->kind == ENGINE_PLUGIN)
 		msg = "--exec and --plugin cannot be used together";
-	else if (ENGINE_IS_HTTP(c->kind) && c->nurls == 0)
+	else if (c->targets_file != NULL && !ENGINE_IS_HTTP(c->kind))
+		msg = "--targets is for HTTP runs, not --exec or --plugin";
+	else if (c->targets_file != NULL && c->nurls > 0)
+		msg = "--targets and URLs cannot be used together";
+	else if (ENGINE_IS_HTTP(c->kind) && c->nurls == 0 &&
+	    c->targets_file == NULL)
 		msg = "no URL given";
+	else if (c->seed_set && !c->targets_random)
+		msg = "--seed is for --targets-order random";
 	else if (c->task_output != NULL && c->kind != ENGINE_EXEC)
 		msg = "--task-output is for --exec runs";
 	else if (c->nsweep > 0 && c->concurrency_set)
@@ -175,10 +182,16 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 	}
 	if (c->kind == ENGINE_PLUGIN && config_check_plugin(c, err, len) == -1)
 		return (-1);
-	if (config_check_thresholds(c, err, len) == -1)
-		return (-1);
 	if (c->stages_str != NULL && config_check_stages(c, err, len) == -1)
 		return (-1);
+	if (c->targets_file != NULL && targets_load(c, err, len) == -1)
+		return (-1);
+	/* After --targets, which makes the targets a threshold can name. */
+	if (config_check_thresholds(c, err, len) == -1)
+		return (-1);
+	/* A random order is replayable: the seed drawn is reported. */
+	if (c->targets_random && !c->seed_set)
+		c->seed = ((uint64_t)arc4random() << 31) ^ arc4random();
 	if (c->data != NULL && !c->method_set) {
 		free(c->method);
 		c->method = xstrdup("POST");

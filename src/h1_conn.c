@@ -224,7 +224,7 @@ h1_conn_next(struct h1 *h, struct h1conn *c)
 			return;
 		}
 		h->busy++;
-		c->target = (uint32_t)(c->seq % h->plan->n);
+		c->target = config_target_pick(h->w->conf, c->seq);
 		c->begin_ns = h->now;
 		c->flags = 0;
 		c->connect_us = 0;

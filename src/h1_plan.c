@@ -120,17 +120,17 @@ h1_plan_check_url(const char *url, char *host, size_t len,
 }
 
 /*
- * Return 1 when the request has a header named name (a "Name:" prefix,
- * any case), which then replaces forkload's default of that name.
+ * Return 1 when target i's request has a header named name (a "Name:"
+ * prefix, any case), which then replaces forkload's default of that name.
  */
 static int
-h1_plan_has_header(const struct config *c, const char *name)
+h1_plan_has_header(const struct config *c, size_t i, const char *name)
 {
-	size_t	 i, n = strlen(name);
+	const char	*h;
+	size_t		 k, n = strlen(name);
 
-	for (i = 0; i < c->nheaders; i++)
-		if (strncasecmp(c->headers[i], name, n) == 0 &&
-		    c->headers[i][n] == ':')
+	for (k = 0; (h = config_target_header(c, i, k)) != NULL; k++)
+		if (strncasecmp(h, name, n) == 0 && h[n] == ':')
 			return (1);
 	return (0);
 }
@@ -180,34 +180,38 @@ h1_text_add(struct h1_text *t, const char *fmt, ...)
  * Returns the buffer, body included, and its length in *len.
  */
 static char *
-h1_plan_request(const struct config *c, const struct h1_url *u, size_t *len)
+h1_plan_request(const struct config *c, size_t i, const struct h1_url *u,
+    size_t *len)
 {
 	struct h1_text	 t = { NULL, 0 };
-	size_t		 i;
+	const char	*h, *body;
+	size_t		 k, blen;
 
-	h1_text_add(&t, "%s %s HTTP/1.1\r\n", c->method, u->target);
-	if (!h1_plan_has_header(c, "Host"))
+	body = config_target_body(c, i, &blen);
+	h1_text_add(&t, "%s %s HTTP/1.1\r\n", config_target_method(c, i),
+	    u->target);
+	if (!h1_plan_has_header(c, i, "Host"))
 		h1_text_add(&t, "Host: %s%s%s%s%s\r\n", u->v6 ? "[" : "",
 		    u->host, u->v6 ? "]" : "", u->port_given ? ":" : "",
 		    u->port_given ? u->port : "");
-	if (!h1_plan_has_header(c, "User-Agent"))
+	if (!h1_plan_has_header(c, i, "User-Agent"))
 		h1_text_add(&t, "User-Agent: forkload/%s\r\n",
 		    FORKLOAD_VERSION);
-	if (!h1_plan_has_header(c, "Accept"))
+	if (!h1_plan_has_header(c, i, "Accept"))
 		h1_text_add(&t, "Accept: */*\r\n");
-	if (c->data != NULL && !h1_plan_has_header(c, "Content-Type"))
+	if (body != NULL && !h1_plan_has_header(c, i, "Content-Type"))
 		h1_text_add(&t, "Content-Type: "
 		    "application/x-www-form-urlencoded\r\n");
-	for (i = 0; i < c->nheaders; i++)
-		if (!h1_plan_empty_header(c->headers[i]))
-			h1_text_add(&t, "%s\r\n", c->headers[i]);
-	if (c->data != NULL)
-		h1_text_add(&t, "Content-Length: %zu\r\n", c->datalen);
+	for (k = 0; (h = config_target_header(c, i, k)) != NULL; k++)
+		if (!h1_plan_empty_header(h))
+			h1_text_add(&t, "%s\r\n", h);
+	if (body != NULL)
+		h1_text_add(&t, "Content-Length: %zu\r\n", blen);
 	h1_text_add(&t, "\r\n");
-	*len = t.len + (c->data != NULL ? c->datalen : 0);
+	*len = t.len + (body != NULL ? blen : 0);
 	t.s = xreallocarray(t.s, *len > 0 ? *len : 1, 1);
-	if (c->data != NULL)
-		memcpy(t.s + t.len, c->data, c->datalen);
+	if (body != NULL)
+		memcpy(t.s + t.len, body, blen);
 	return (t.s);
 }
 
@@ -280,8 +284,9 @@ h1_plan_new(const struct config *c)
 	for (i = 0; i < p->n; i++) {
 		if (h1_plan_parse(c->urls[i], &u, &errstr) == -1)
 			fatalx("%s: %s", c->urls[i], errstr);
-		p->t[i].req = h1_plan_request(c, &u, &p->t[i].reqlen);
-		p->t[i].head = strcasecmp(c->method, "HEAD") == 0;
+		p->t[i].req = h1_plan_request(c, i, &u, &p->t[i].reqlen);
+		p->t[i].head = strcasecmp(config_target_method(c, i),
+		    "HEAD") == 0;
 		h1_plan_resolve(&p->t[i], &u);
 		p->t[i].pool = h1_plan_pool(p, i);
 		free(u.target);

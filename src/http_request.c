@@ -35,7 +35,8 @@ struct http_urlcheck {
 struct http_request {
 	const struct config	 *conf;
 	CURLU			**urls;		/* parsed once per target */
-	struct curl_slist	 *headers;
+	struct curl_slist	**headers;	/* per target with --targets */
+	size_t			  nheaders;	/* lists: 1, or the targets */
 };
 
 /*
@@ -80,23 +81,52 @@ http_request_on_send(void *arg, char *peer, char *local, int pport,
 }
 
 static void
-http_request_header(struct http_request *req, const char *line)
+http_request_header(struct curl_slist **list, const char *line)
 {
 	struct curl_slist	*l;
 
-	if ((l = curl_slist_append(req->headers, line)) == NULL)
+	if ((l = curl_slist_append(*list, line)) == NULL)
 		fatalx("curl_slist_append failed");
-	req->headers = l;
+	*list = l;
 }
 
-/* Parse the URLs and build the header list; returns what slots share. */
+/*
+ * Build the header list of target i: -H's and its own, then forkload's
+ * User-Agent unless one was given, and with a body, "Expect:".
+ */
+static struct curl_slist *
+http_request_headers(const struct config *conf, size_t i)
+{
+	struct curl_slist	*list = NULL;
+	const char		*h;
+	size_t			 k, blen;
+	int			 ua = 1;
+
+	/*
+	 * The User-Agent goes in the preset list: CURLOPT_USERAGENT costs a
+	 * formatted allocation per request (bench/RESULTS.md). -H overrides.
+	 */
+	for (k = 0; (h = config_target_header(conf, i, k)) != NULL; k++) {
+		if (strncasecmp(h, "User-Agent:", 11) == 0)
+			ua = 0;
+		http_request_header(&list, h);
+	}
+	if (ua)
+		http_request_header(&list, "User-Agent: forkload/"
+		    FORKLOAD_VERSION);
+	/* Send a body at once: waiting for 100-continue costs a trip. */
+	if (config_target_body(conf, i, &blen) != NULL)
+		http_request_header(&list, "Expect:");
+	return (list);
+}
+
+/* Parse the URLs and build the header lists; returns what slots share. */
 struct http_request *
 http_request_new(const struct config *conf)
 {
 	struct http_request	*req;
 	CURLUcode		 rc;
 	size_t			 i;
-	int			 ua = 1;
 
 	req = xcalloc(1, sizeof(*req));
 	req->conf = conf;
@@ -110,23 +140,39 @@ http_request_new(const struct config *conf)
 			fatalx("%s: libcurl cannot parse this URL: %s",
 			    conf->urls[i], curl_url_strerror(rc));
 	}
-
-	/*
-	 * The User-Agent goes in the preset list: CURLOPT_USERAGENT costs a
-	 * formatted allocation per request (bench/RESULTS.md). -H overrides.
-	 */
-	for (i = 0; i < conf->nheaders; i++) {
-		if (strncasecmp(conf->headers[i], "User-Agent:", 11) == 0)
-			ua = 0;
-		http_request_header(req, conf->headers[i]);
-	}
-	if (ua)
-		http_request_header(req, "User-Agent: forkload/"
-		    FORKLOAD_VERSION);
-	/* Send a body at once: waiting for 100-continue costs a trip. */
-	if (conf->data != NULL)
-		http_request_header(req, "Expect:");
+	req->nheaders = conf->tgt != NULL ? conf->nurls : 1;
+	req->headers = xcalloc(req->nheaders, sizeof(*req->headers));
+	for (i = 0; i < req->nheaders; i++)
+		req->headers[i] = http_request_headers(conf, i);
 	return (req);
+}
+
+/*
+ * Set target i's method and body on a handle, every option that either
+ * sets, so that a handle that sent another target's request forgets it.
+ */
+static void
+http_request_method(const struct http_request *req, CURL *e, size_t i)
+{
+	const char	*method = config_target_method(req->conf, i), *body;
+	size_t		 blen;
+
+	body = config_target_body(req->conf, i, &blen);
+	if (req->conf->tgt != NULL) {
+		/* Back to a plain GET: no body, no custom method. */
+		HTTP_SETOPT(e, CURLOPT_HTTPGET, 1L);
+		HTTP_SETOPT(e, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+		HTTP_SETOPT(e, CURLOPT_HTTPHEADER, req->headers[i]);
+	}
+	if (body != NULL) {
+		HTTP_SETOPT(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
+		HTTP_SETOPT(e, CURLOPT_POSTFIELDS, body);
+		if (strcmp(method, "POST") != 0)
+			HTTP_SETOPT(e, CURLOPT_CUSTOMREQUEST, method);
+	} else if (strcmp(method, "HEAD") == 0)
+		HTTP_SETOPT(e, CURLOPT_NOBODY, 1L);
+	else if (strcmp(method, "GET") != 0)
+		HTTP_SETOPT(e, CURLOPT_CUSTOMREQUEST, method);
 }
 
 /* Set the options of the run on a slot's easy handle. */
@@ -150,18 +196,8 @@ http_request_setopts(const struct http_request *req, CURL *e, void *slot,
 	if (conf->connect_timeout_us != 0)
 		HTTP_SETOPT(e, CURLOPT_CONNECTTIMEOUT_MS,
 		    (long)((conf->connect_timeout_us + 999) / 1000));
-	if (req->headers != NULL)
-		HTTP_SETOPT(e, CURLOPT_HTTPHEADER, req->headers);
-	if (conf->data != NULL) {
-		HTTP_SETOPT(e, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)conf->datalen);
-		HTTP_SETOPT(e, CURLOPT_POSTFIELDS, conf->data);
-		if (strcmp(conf->method, "POST") != 0)
-			HTTP_SETOPT(e, CURLOPT_CUSTOMREQUEST, conf->method);
-	} else if (strcmp(conf->method, "HEAD") == 0)
-		HTTP_SETOPT(e, CURLOPT_NOBODY, 1L);
-	else if (strcmp(conf->method, "GET") != 0)
-		HTTP_SETOPT(e, CURLOPT_CUSTOMREQUEST, conf->method);
+	HTTP_SETOPT(e, CURLOPT_HTTPHEADER, req->headers[0]);
+	http_request_method(req, e, 0);
 	if (conf->http2)
 		HTTP_SETOPT(e, CURLOPT_HTTP_VERSION,
 		    (long)CURL_HTTP_VERSION_2_0);
@@ -214,10 +250,16 @@ void
 http_request_target(const struct http_request *req, void *easy,
     uint64_t seq)
 {
+	uint32_t	 i;
+
 	/* With one target, the handle has pointed at it since it was made. */
-	if (req->conf->nurls > 1)
-		HTTP_SETOPT(easy, CURLOPT_CURLU,
-		    req->urls[seq % req->conf->nurls]);
+	if (req->conf->nurls <= 1)
+		return;
+	i = config_target_pick(req->conf, seq);
+	HTTP_SETOPT(easy, CURLOPT_CURLU, req->urls[i]);
+	/* Targets of a file may differ in method, headers and body. */
+	if (req->conf->tgt != NULL)
+		http_request_method(req, easy, i);
 }
 
 /*
@@ -345,6 +387,8 @@ http_request_free(struct http_request *req)
 	for (i = 0; i < req->conf->nurls; i++)
 		curl_url_cleanup(req->urls[i]);
 	free(req->urls);
-	curl_slist_free_all(req->headers);
+	for (i = 0; i < req->nheaders; i++)
+		curl_slist_free_all(req->headers[i]);
+	free(req->headers);
 	free(req);
 }

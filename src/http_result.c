@@ -114,7 +114,7 @@ http_result(struct http *h, struct http_conn *c, int code, uint64_t now,
 	r.bytes_in = c->tally.body_in + (hdrsize > 0 ? (uint64_t)hdrsize : 0);
 	r.bytes_out = (reqsize > 0 ? (uint64_t)reqsize : 0) +
 	    (up > 0 ? (uint64_t)up : 0);
-	r.target = (uint32_t)(c->seq % h->w->conf->nurls);
+	r.target = config_target_pick(h->w->conf, c->seq);
 	/* curl's times are cumulative from the start; keep each phase. */
 	r.dns_us = http_us(dns);
 	r.connect_us = http_us(conn - dns);

@@ -86,6 +86,11 @@ report_config(const struct config *c)
 	json_object_set_new(o, "rate", c->rate > 0 ?
 	    json_real(round(c->rate * 10000) / 10000) : json_null());
 	json_object_set_new(o, "stages", report_str(c->stages_str));
+	json_object_set_new(o, "targets", report_str(c->targets_file));
+	json_object_set_new(o, "targets_order", json_string(c->targets_random ?
+	    "random" : "round-robin"));
+	json_object_set_new(o, "seed", c->targets_random ?
+	    report_uint(c->seed) : json_null());
 	json_object_set_new(o, "workers", c->workers == 0 ? json_null() :
 	    json_integer(c->workers));
 	json_object_set_new(o, "method", json_string(c->method));

@@ -105,13 +105,13 @@ sched_due(const struct sched *s, uint64_t k)
 
 	if (s->nstages == 0)
 		return ((uint64_t)((double)k * NS_PER_SEC / s->rate));
-	for (i = 0; i < s->nstages; i++) {
-		st = &s->stage[i];
-		if (i + 1 == s->nstages || (double)k < s->stage[i + 1].before)
-			break;
-	}
 	if ((double)k >= s->total)
 		return (UINT64_MAX);
+	/* The stage the ticket falls in: the last that starts before it. */
+	for (i = 0; i + 1 < s->nstages && (double)k >= s->stage[i + 1].before;
+	    i++)
+		continue;
+	st = &s->stage[i];
 	t = sched_solve(st, (double)k - st->before);
 	if (t > (double)st->dur_ns / NS_PER_SEC)
 		t = (double)st->dur_ns / NS_PER_SEC;

@@ -13,7 +13,7 @@ export B
 # it (their lines then read "http[curl]: ..."); the others run once, and
 # hostile and conformance go through ENGINES (tests/lib.sh) themselves.
 ENGINES="native curl"
-HTTP_SCRIPTS="badinput http crash signals nginx chaos summary openloop"
+HTTP_SCRIPTS="badinput http crash signals nginx chaos summary openloop targets"
 OTHER_SCRIPTS="exec plugin hostile conformance fuzz verdict"
 
 tmp=$(mktemp -d)

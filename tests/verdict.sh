@@ -155,6 +155,31 @@ eq "three targets: the latency histograms add up" "$(jqr "$R" '
     true
 check "three targets: the report fits the schema" schema_ok "$R"
 
+# --targets: each target its own method, in targets[]; a threshold can
+# name one of the file's targets, and no more than it has.
+cat > "$TMP/t.txt" <<EOT
+GET $(URL /)
+
+POST $(URL /echo)
+@$TMP/t.txt
+
+DELETE $(URL /status/500)
+EOT
+fl_run "--targets" 0 -q -n 30 -c 3 -w 1 --max-errors 100% \
+    --threshold 'failed==10@2' --threshold 'ok==10@1' --targets "$TMP/t.txt"
+eq "--targets: each target's method and its counts" "$(jqr "$R" '
+    [.runs[0].targets[] | "\(.method) \(.requests.ok)/\(.requests.failed)"] |
+    join(",")')" "GET 10/0,POST 10/0,DELETE 0/10"
+eq "--targets: the thresholds on targets 1 and 2 held" \
+    "$(jqr "$R" '[.thresholds[] | .ok] | all')" true
+check "--targets: the report fits the schema" schema_ok "$R"
+rm -f "$R"
+"$FL" run -q -o "$R" --threshold 'ok>0@3' --targets "$TMP/t.txt" \
+    > "$TMP/stdout" 2> "$TMP/stderr"
+eq "--targets: a threshold on target 3 of 3 is bad input" \
+    "$? $(cat "$TMP/stderr")" "2 forkload: --threshold 'ok>0@3': column 6: \
+no target 3: the run has 3, 0 to 2 (see forkload --help)"
+
 # Under -R, the latency that thresholds and targets see is the corrected
 # one, latency_us: from when each request was due.
 fl_run "-R with two targets" 0 -q -R 200 -n 20 -c 2 -w 1 \
