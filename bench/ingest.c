@@ -2,9 +2,11 @@
  * Pushes synthetic results through the parent's real path: parent_run()
  * forks writer workers whose engine emits results as fast as it can, and
  * the parent decodes and aggregates them as in any run. Prints results per
- * second of parent CPU time, and the parent's and workers' max RSS.
+ * second of parent CPU time, and the parent's and workers' max RSS. With
+ * -t, the results go round robin over that many targets, which the parent
+ * then counts apart too (pertarget.c).
  *
- *	bench/ingest [-n results] [-w writers]
+ *	bench/ingest [-n results] [-t targets] [-w writers]
  */
 #include <sys/resource.h>
 
@@ -28,6 +30,7 @@ ingest_engine(struct worker *w)
 	struct result	 r;
 	uint64_t	 seq, now = 0;
 	uint64_t	 x = 88172645463325252ULL + (uint64_t)w->id;
+	uint64_t	 ntargets = config_target_count(w->conf);
 
 	worker_hello(w, "synthetic");
 	memset(&r, 0, sizeof(r));
@@ -40,6 +43,7 @@ ingest_engine(struct worker *w)
 		if ((seq & 63) == 0)
 			now = clock_now_ns() - w->run_start_ns;
 		r.seq = seq;
+		r.target = (uint32_t)(seq % ntargets);
 		r.latency_ns = 20000 + (x % 5000000);
 		r.start_ns = now > r.latency_ns ? now - r.latency_ns : 0;
 		r.status = (x >> 40) % 100 == 0 ? 503 : 200;
@@ -85,19 +89,25 @@ main(int argc, char **argv)
 	struct rusage	 before, after;
 	const char	*errstr;
 	uint64_t	 t0, t1;
-	long long	 n = 1000000, writers = 4;
+	long long	 n = 1000000, writers = 4, targets = 1;
 	double		 cpu;
 	long		 wrss = 0;
+	char		 url[64];
 	size_t		 i;
 	int		 ch;
 
 	setproctitle_init(argc, argv, environ);
-	while ((ch = getopt(argc, argv, "n:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "n:t:w:")) != -1) {
 		switch (ch) {
 		case 'n':
 			if (units_count(optarg, 1, 1000000000000LL, &n,
 			    &errstr) == -1)
 				fatalx("-n %s: %s", optarg, errstr);
+			break;
+		case 't':
+			if (units_count(optarg, 1, 1000000, &targets,
+			    &errstr) == -1)
+				fatalx("-t %s: %s", optarg, errstr);
 			break;
 		case 'w':
 			if (units_count(optarg, 1, 64, &writers,
@@ -105,13 +115,16 @@ main(int argc, char **argv)
 				fatalx("-w %s: %s", optarg, errstr);
 			break;
 		default:
-			fprintf(stderr, "usage: ingest [-n N] [-w W]\n");
+			fprintf(stderr, "usage: ingest [-n N] [-t T] [-w W]\n");
 			return (EXIT_USAGE);
 		}
 	}
 	config_init(&c);
-	if (config_add_url(&c, "http://127.0.0.1:9/", &errstr) == -1)
-		fatalx("%s", errstr);
+	for (i = 0; i < (size_t)targets; i++) {
+		snprintf(url, sizeof(url), "http://127.0.0.1:9/%zu", i);
+		if (config_add_url(&c, url, &errstr) == -1)
+			fatalx("%s", errstr);
+	}
 	engine_override(ENGINE_CURL, ingest_engine);
 	c.requests = (uint64_t)n;
 	c.requests_set = 1;
@@ -130,9 +143,9 @@ main(int argc, char **argv)
 	for (i = 0; i < r.nworkers_total; i++)
 		if (r.workers[i].ru.ru_maxrss > wrss)
 			wrss = r.workers[i].ru.ru_maxrss;
-	printf("results %llu ok %llu lost %llu writers %lld\n",
+	printf("results %llu ok %llu lost %llu writers %lld targets %lld\n",
 	    (unsigned long long)r.stats.results, (unsigned long long)r.ok,
-	    (unsigned long long)r.lost, writers);
+	    (unsigned long long)r.lost, writers, targets);
 	printf("wall %.3f s, parent cpu %.3f s\n",
 	    (double)(t1 - t0) / 1e9, cpu);
 	printf("ingest %.0f results/s of parent cpu, %.0f results/s wall\n",

@@ -75,6 +75,9 @@ usage(FILE *f)
 "      --expect-status LIST expected statuses, e.g. 200,3xx (default 2xx)\n"
 "      --max-errors N|P%%    failed requests allowed (default 0)\n"
 "      --allow-crashes N    worker crashes allowed (default 0)\n"
+"      --threshold EXPR     fail a run unless EXPR holds, e.g. p99<250ms,\n"
+"                           error_rate<=0.1%%, rps>=1000, p95<1s@2 for\n"
+"                           target 2 (repeatable; see forkload(1))\n"
 "Tasks and crashes:\n"
 "      --exec -- PROG ARG.. run PROG per task (execve, no shell)\n"
 "      --plugin LIB[:ARG]   call forkload_task_run() per task\n"
@@ -87,6 +90,7 @@ usage(FILE *f)
 "      --json               JSON report on stdout, summary on stderr\n"
 "      --stream FILE        each second as a line of JSON while the run\n"
 "                           goes (- for stdout, not with --json)\n"
+"      --junit FILE         write the verdict to FILE as JUnit XML\n"
 "  -q, --quiet              no summary, no progress\n"
 "\n"
 "Exit: 0 passed, 1 expectation failed, 2 bad input, 3 worker crash,\n"
@@ -118,7 +122,9 @@ enum {
 	OPT_STREAM,
 	OPT_TARGETS,
 	OPT_TARGETS_ORDER,
-	OPT_SEED
+	OPT_SEED,
+	OPT_THRESHOLD,
+	OPT_JUNIT
 };
 
 static const struct option run_options[] = {
@@ -155,6 +161,8 @@ static const struct option run_options[] = {
 	{ "worker-rlimit-as",	required_argument, NULL, OPT_RLIMIT_AS },
 	{ "task-output",	required_argument, NULL, OPT_TASK_OUTPUT },
 	{ "engine",		required_argument, NULL, OPT_ENGINE },
+	{ "threshold",		required_argument, NULL, OPT_THRESHOLD },
+	{ "junit",		required_argument, NULL, OPT_JUNIT },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL,			0,		   NULL, 0 }
@@ -193,6 +201,37 @@ arg_engine(struct config *c, const char *opt, const char *v)
 	if (engine_parse(v, &c->engine_opt) == -1)
 		usage_error("%s '%s': the HTTP engine is auto, native or curl",
 		    opt, v);
+}
+
+/*
+ * Take a --threshold expression: the column of a mistake is part of the
+ * message, counted from 1.
+ */
+static void
+arg_threshold(struct config *c, const char *v)
+{
+	struct threshold	 t;
+	const char		*errstr;
+	size_t			 col;
+
+	if (threshold_parse(&t, v, &errstr, &col) == -1)
+		usage_error("--threshold '%s': column %zu: %s", v, col,
+		    errstr);
+	c->thresholds = xreallocarray(c->thresholds, c->nthresholds + 1,
+	    sizeof(*c->thresholds));
+	c->thresholds[c->nthresholds++] = t;
+}
+
+/* Take a file to write after the run, -o or --junit, into *path. */
+static void
+arg_output(char **path, const char *opt, const char *v)
+{
+	const char	*errstr;
+
+	if (config_check_output(v, &errstr) == -1)
+		usage_error("%s '%s': %s", opt, v, errstr);
+	free(*path);
+	*path = xstrdup(v);
 }
 
 /* Take --plugin LIB.so[:ARG] and check the library before any fork. */
@@ -362,11 +401,14 @@ opt_verdict(struct config *c, int ch)
 		c->allow_crashes = arg_count("--allow-crashes", optarg, 0,
 		    INT_MAX);
 		return (1);
+	case OPT_THRESHOLD:
+		arg_threshold(c, optarg);
+		return (1);
+	case OPT_JUNIT:
+		arg_output(&c->junit, "--junit", optarg);
+		return (1);
 	case 'o':
-		if (config_check_output(optarg, &errstr) == -1)
-			usage_error("-o '%s': %s", optarg, errstr);
-		free(c->output);
-		c->output = xstrdup(optarg);
+		arg_output(&c->output, "-o", optarg);
 		return (1);
 	case OPT_JSON:
 		c->json = 1;

@@ -122,6 +122,7 @@ size_t		 frame_pending(const struct framebuf *);
 #define ENGINE_IS_HTTP(k)	((k) == ENGINE_CURL || (k) == ENGINE_NATIVE)
 struct limits;
 struct h1_plan;
+struct threshold;
 /* One stage of --stages: a ramp to target over dur_us. */
 struct config_stage {
 	uint64_t	dur_us;
@@ -189,6 +190,9 @@ struct config {
 	double		  max_errors_pct;	/* < 0: a count is used */
 	char		 *max_errors_str;
 	int		  allow_crashes;
+	struct threshold *thresholds;	/* --threshold, in order */
+	size_t		  nthresholds;
+	char		 *junit;	/* --junit FILE */
 	char		 *output;
 	char		 *stream;	/* --stream: a path, "-" stdout */
 	int		  json;
@@ -221,6 +225,7 @@ int		 targets_load(struct config *, char *, size_t);
 void		 targets_free(struct config *);
 const char	*config_target_method(const struct config *, size_t);
 const char	*config_target_url(const struct config *, size_t);
+size_t		 config_target_count(const struct config *);
 const char	*config_target_header(const struct config *, size_t, size_t);
 const char	*config_target_body(const struct config *, size_t, size_t *);
 uint32_t	 config_target_pick(const struct config *, uint64_t);
@@ -317,11 +322,17 @@ struct stats {
 				    NS_PER_US / 2) / NS_PER_US)
 void		 stats_init(struct stats *);
 void		 stats_free(struct stats *);
-void		 stats_count(struct stats *, const struct result *,
-		    const struct statusset *);
-void		 stats_add(struct stats *, const struct result *,
+int		 stats_count(struct stats *, const struct result *,
 		    const struct statusset *);
 int		 stats_ok(const struct result *, const struct statusset *);
+int		 stats_add(struct stats *, const struct result *,
+		    const struct statusset *);
+void		 stats_tally(struct stats_error **, size_t *, int32_t,
+		    int32_t, uint64_t);
+int		 stats_failure(const struct result *,
+		    const struct statusset *, int32_t *, int32_t *);
+void		 stats_cause(const struct result *, int32_t *, int32_t *);
+int		 stats_latency(const struct result *, uint64_t *);
 const char	*stats_error_name(const struct config *,
 		    const struct stats_error *, char *, size_t);
 
@@ -352,6 +363,28 @@ uint64_t	 series_due(const struct series *);
 void		 series_end(struct series *, uint64_t);
 const struct series_entry *series_entries(const struct series *, size_t *);
 const struct series_entry *series_last(const struct series *);
+
+/* pertarget.c: a run's results by target */
+#define PERTARGET_LATENCY_MAX	1024	/* targets with latency figures */
+struct pertarget {
+	uint64_t	    ok;
+	uint64_t	    failed;
+	struct stats_error *status;	/* statuses seen: STATS_ERR_STATUS */
+	size_t		    nstatus;
+	struct stats_error *errors;	/* failures by cause, as in stats */
+	size_t		    nerrors;
+	struct hist	   *latency;	/* NULL: no latency (yet) */
+};
+struct pertargets {
+	struct pertarget   *t;		/* n of them; NULL until finished */
+	size_t		    n;		/* with one target, the run's own */
+};
+void		 pertarget_init(struct pertargets *, size_t);
+void		 pertarget_free(struct pertargets *);
+int		 pertarget_has_latency(size_t);
+void		 pertarget_add(struct pertargets *, const struct result *,
+		    int);
+void		 pertarget_finish(struct pertargets *, const struct stats *);
 
 /* outcome.c: what one run, at one concurrency level, came to */
 /* Where a worker is in its life; the parent only moves it forward. */
@@ -403,6 +436,7 @@ struct outcome {
 	int		  respawns;
 	struct stats	  stats;
 	struct series	 *series;	/* second by second */
+	struct pertargets targets;	/* the same results, by target */
 	struct worker_info *workers;	/* replacements too */
 	size_t		  nworkers_total;
 	char		  engine_version[56];	/* from HELLO */
@@ -769,12 +803,67 @@ void		 stream_entry(const struct series_entry *);
 void		 stream_flush(void);
 int		 stream_close(void);
 
+/* threshold.c: --threshold, parsed and judged */
+enum th_metric {
+	TH_MIN, TH_MEAN, TH_STDEV, TH_P50, TH_P90, TH_P95, TH_P99, TH_P999,
+	TH_MAX,			/* latencies, in microseconds */
+	TH_ERROR_RATE,		/* a percentage */
+	TH_RPS,
+	TH_OK, TH_FAILED, TH_LOST, TH_CRASHES,
+	TH_METRIC_MAX
+};
+enum th_op { TH_LT, TH_LE, TH_GT, TH_GE, TH_EQ };
+enum th_kind {
+	TK_LATENCY,		/* microseconds; a unit us, ms or s */
+	TK_PERCENT,		/* a percentage, with % */
+	TK_RATE,		/* a plain number, fractions allowed */
+	TK_COUNT		/* a whole number */
+};
+struct threshold {
+	char		*expr;		/* as given */
+	enum th_metric	 metric;
+	enum th_op	 op;
+	double		 limit;		/* us, percent, req/s or a count */
+	int64_t		 target;	/* the target it looks at; -1: run */
+	size_t		 target_col;	/* where the target's index is */
+};
+int		 threshold_parse(struct threshold *, const char *,
+		    const char **, size_t *);
+void		 threshold_free(struct threshold *);
+const char	*threshold_metric_name(const struct threshold *);
+enum th_kind	 threshold_kind(const struct threshold *);
+int		 threshold_check(const struct threshold *, size_t, char *,
+		    size_t);
+int		 threshold_observe(const struct threshold *,
+		    const struct outcome *, double *);
+int		 threshold_holds(const struct threshold *, double);
+const char	*threshold_format(const struct threshold *, double, char *,
+		    size_t);
+
 /* verdict.c */
+/* One check of one run, as JUnit shows it: a test case. */
+struct check {
+	size_t		  run;		/* its run, an index */
+	char		 *name;		/* "--max-errors 0" */
+	char		 *failure;	/* its reasons, a line each; NULL: ok */
+};
+/* A threshold judged in one run. */
+struct threshold_result {
+	size_t		  run;		/* an index into the runs */
+	const struct threshold *th;
+	int		  observed_set;	/* 0: nothing to observe */
+	double		  observed;
+	int		  ok;
+};
 struct verdict {
 	int		  passed;
 	int		  exit_code;
 	char		**reasons;
 	size_t		  nreasons;
+	struct check	 *checks;	/* of every run, in order */
+	size_t		  nchecks;
+	struct threshold_result *thresholds;
+	size_t		  nthresholds;
 };
 void		 verdict_eval(struct verdict *, const struct config *,
 		    const struct outcome *, size_t, int);
@@ -799,12 +888,26 @@ struct json_t	*report_round(double);
 
 /* report_run.c */
 struct json_t	*report_run(const struct config *, const struct outcome *);
+struct json_t	*report_latency(const struct hist *);
+struct json_t	*report_tally(const struct config *,
+		    const struct stats_error *, size_t, int);
+
+/* report_threshold.c */
+struct json_t	*report_thresholds(const struct report *);
+
+/* report_target.c */
+struct json_t	*report_targets(const struct config *,
+		    const struct outcome *);
+
+/* junit.c */
+char		*junit_dump(const struct report *);
 
 /* report_series.c */
 struct json_t	*report_timeseries(const struct series *);
 char		*report_series_line(size_t, int, const struct series_entry *);
 
 /* report_write.c */
+int		 report_write_text(const char *, const char *);
 int		 report_write(const struct report *, const char *);
 int		 report_emit(const struct report *, int);
 

@@ -74,6 +74,10 @@ config_free(struct config *c)
 	free(c->targets_file);
 	targets_free(c);
 	h1_plan_free(c->plan);
+	for (i = 0; i < c->nthresholds; i++)
+		threshold_free(&c->thresholds[i]);
+	free(c->thresholds);
+	free(c->junit);
 }
 
 /* Add a target URL after checking it is http(s) with a host; 0 or -1. */

@@ -111,6 +111,19 @@ config_check_plugin(const struct config *c, char *err, size_t len)
 	return (0);
 }
 
+/* Each --threshold scoped to a target names one that has its figures. */
+static int
+config_check_thresholds(const struct config *c, char *err, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nthresholds; i++)
+		if (threshold_check(&c->thresholds[i], config_target_count(c),
+		    err, len) == -1)
+			return (-1);
+	return (0);
+}
+
 /*
  * Parse --stages, now that -R says whether they ramp a rate or the
  * concurrency, and let their sum be the run's duration.
@@ -174,6 +187,9 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 	if (c->stages_str != NULL && config_check_stages(c, err, len) == -1)
 		return (-1);
 	if (c->targets_file != NULL && targets_load(c, err, len) == -1)
+		return (-1);
+	/* After --targets, which makes the targets a threshold can name. */
+	if (config_check_thresholds(c, err, len) == -1)
 		return (-1);
 	/* A random order is replayable: the seed drawn is reported. */
 	if (c->targets_random && !c->seed_set)

@@ -23,28 +23,40 @@ ingest_break(struct worker_info *wi, const char *why)
 }
 
 /*
- * Count n results from a worker, whole or not at all: one bad result
- * rejects the batch. raw may sit at any alignment in a read buffer, so
- * each result is copied out, a fixed-size copy the compiler inlines.
+ * Count n results from a worker, in the run's totals and by target, whole
+ * or not at all: one bad result (a status out of range, a target the run
+ * does not have) rejects the batch. raw may sit at any alignment in a
+ * read buffer, so each result is copied out, a fixed-size copy the
+ * compiler inlines.
  * Returns 0, or -1 when the batch is bad.
  */
 static int
 ingest_results(struct parent *p, struct worker_info *wi,
     const unsigned char *raw, uint32_t n)
 {
-	struct result	 r;
-	uint32_t	 i;
+	struct pertargets	*pt = &p->out->targets;
+	struct result		 r;
+	uint32_t		 i, status, target;
+	size_t			 ntargets;
+	int			 failed;
 
-	/* The status alone is judged: copying only it is cheaper. */
+	/* An exec or plugin run has no targets: its results name 0. */
+	ntargets = pt->n > 0 ? pt->n : 1;
+	/* Judge first, so that a bad batch counts nothing: two fields do. */
 	for (i = 0; i < n; i++) {
-		memcpy(&r.status, raw + i * sizeof(r) +
-		    offsetof(struct result, status), sizeof(r.status));
-		if (r.status >= STATUS_MAX)
+		memcpy(&status, raw + i * sizeof(r) +
+		    offsetof(struct result, status), sizeof(status));
+		memcpy(&target, raw + i * sizeof(r) +
+		    offsetof(struct result, target), sizeof(target));
+		if (status >= STATUS_MAX || target >= ntargets)
 			return (-1);
 	}
+	/* One target's figures are the run's: nothing to count apart. */
 	for (i = 0; i < n; i++) {
 		memcpy(&r, raw + i * sizeof(r), sizeof(r));
-		stats_count(&p->out->stats, &r, &p->conf->expect);
+		failed = stats_count(&p->out->stats, &r, &p->conf->expect);
+		if (pt->n > 1)
+			pertarget_add(pt, &r, failed);
 	}
 	/* Second by second; the latencies, for the stats too (series.c). */
 	series_batch(p->out->series, raw, n);

@@ -32,6 +32,7 @@ outcome_free(struct outcome *o)
 	free(o->workers);
 	stats_free(&o->stats);
 	series_free(o->series);
+	pertarget_free(&o->targets);
 	memset(o, 0, sizeof(*o));
 }
 

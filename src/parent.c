@@ -357,6 +357,7 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 	size_t		 i;
 
 	outcome_init(out, concurrency);
+	pertarget_init(&out->targets, config_target_count(conf));
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
 	p.out = out;
@@ -382,6 +383,8 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 	end = clock_now_ns();
 	parent_account(&p, end);
 	live_end(&p, end);
+	/* After live_end(): the series merges the run's latencies. */
+	pertarget_finish(&out->targets, &out->stats);
 	sched_free(&p.sched);
 	out->workers = p.workers;
 	out->nworkers_total = p.nworkers;

@@ -66,7 +66,7 @@ report_str(const char *s)
 static json_t *
 report_config(const struct config *c)
 {
-	json_t	*o = json_object(), *sweep, *exec;
+	json_t	*o = json_object(), *sweep, *exec, *th;
 	size_t	 i;
 
 	json_object_set_new(o, "urls", report_strings(c->urls, c->nurls, 0));
@@ -110,6 +110,10 @@ report_config(const struct config *c)
 	json_object_set_new(o, "expect_status", json_string(c->expect_str));
 	json_object_set_new(o, "max_errors", json_string(c->max_errors_str));
 	json_object_set_new(o, "allow_crashes", json_integer(c->allow_crashes));
+	th = json_array();
+	for (i = 0; i < c->nthresholds; i++)
+		json_array_append_new(th, json_string(c->thresholds[i].expr));
+	json_object_set_new(o, "thresholds", th);
 	json_object_set_new(o, "engine", json_string(engine_name(c->kind)));
 	exec = json_null();
 	if (c->exec_argv != NULL) {
@@ -169,6 +173,7 @@ report_build(const struct report *rep)
 		json_array_append_new(runs,
 		    report_run(rep->conf, &rep->runs[i]));
 	json_object_set_new(o, "runs", runs);
+	json_object_set_new(o, "thresholds", report_thresholds(rep));
 	v = json_object();
 	json_object_set_new(v, "passed", json_boolean(rep->verdict->passed));
 	json_object_set_new(v, "exit_code",

@@ -11,8 +11,12 @@
 
 #include "forkload.h"
 
-/* latency_us: the summary figures and the whole histogram. */
-static json_t *
+/*
+ * A latency object ($defs/latency): the summary figures and the whole
+ * histogram, of a run or of a target. NULL stands for an empty one: all
+ * figures 0 and no buckets.
+ */
+json_t *
 report_latency(const struct hist *h)
 {
 	json_t		*o = json_object(), *hist = json_array(), *pair;
@@ -26,15 +30,15 @@ report_latency(const struct hist *h)
 	uint64_t	 value, count;
 	size_t		 i, iter = 0;
 
-	json_object_set_new(o, "min", report_uint(hist_min(h)));
-	json_object_set_new(o, "mean", report_round(hist_mean(h)));
-	json_object_set_new(o, "stdev", report_round(hist_stdev(h)));
+	json_object_set_new(o, "min", report_uint(h ? hist_min(h) : 0));
+	json_object_set_new(o, "mean", report_round(h ? hist_mean(h) : 0));
+	json_object_set_new(o, "stdev", report_round(h ? hist_stdev(h) : 0));
 	for (i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
 		json_object_set_new(o, pct[i].name,
-		    report_uint(hist_percentile(h, pct[i].p)));
-	json_object_set_new(o, "max", report_uint(hist_max(h)));
+		    report_uint(h ? hist_percentile(h, pct[i].p) : 0));
+	json_object_set_new(o, "max", report_uint(h ? hist_max(h) : 0));
 	/* Sparse [[value, count], ...]: enough to merge reports exactly. */
-	while (hist_next(h, &iter, &value, &count)) {
+	while (h != NULL && hist_next(h, &iter, &value, &count)) {
 		pair = json_array();
 		json_array_append_new(pair, report_uint(value));
 		json_array_append_new(pair, report_uint(count));
@@ -72,29 +76,44 @@ report_phases(const struct stats *s)
 }
 
 /*
- * status_codes, or with errors set errors: each seen key and its count.
- * Errors are named by the engine ("COULDNT_CONNECT"), never by number.
+ * A sorted list of counts as an object: statuses by code ("200"), or with
+ * errors set failures by the engine's name ("COULDNT_CONNECT"), never by
+ * number.
  */
-static json_t *
-report_counts(const struct config *c, const struct stats *s, int errors)
+json_t *
+report_tally(const struct config *c, const struct stats_error *v, size_t n,
+    int errors)
 {
 	json_t		*o = json_object();
 	const char	*name;
 	char		 key[32];
 	size_t		 i;
 
-	if (!errors) {
-		for (i = 0; i < STATUS_MAX; i++) {
-			if (s->status[i] == 0)
-				continue;
-			snprintf(key, sizeof(key), "%zu", i);
-			json_object_set_new(o, key, report_uint(s->status[i]));
-		}
-		return (o);
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "%d", v[i].code);
+		name = errors ? stats_error_name(c, &v[i], key, sizeof(key)) :
+		    key;
+		json_object_set_new(o, name, report_uint(v[i].count));
 	}
-	for (i = 0; i < s->nerrors; i++) {
-		name = stats_error_name(c, &s->errors[i], key, sizeof(key));
-		json_object_set_new(o, name, report_uint(s->errors[i].count));
+	return (o);
+}
+
+/* status_codes, or with errors set errors: each seen key and its count. */
+static json_t *
+report_counts(const struct config *c, const struct stats *s, int errors)
+{
+	json_t		*o;
+	char		 key[32];
+	size_t		 i;
+
+	if (errors)
+		return (report_tally(c, s->errors, s->nerrors, 1));
+	o = json_object();
+	for (i = 0; i < STATUS_MAX; i++) {
+		if (s->status[i] == 0)
+			continue;
+		snprintf(key, sizeof(key), "%zu", i);
+		json_object_set_new(o, key, report_uint(s->status[i]));
 	}
 	return (o);
 }
@@ -253,6 +272,7 @@ report_run(const struct config *c, const struct outcome *r)
 	json_object_set_new(o, "respawns", json_integer(r->respawns));
 	json_object_set_new(o, "workers", report_workers(r, 0));
 	json_object_set_new(o, "crashes", report_workers(r, 1));
+	json_object_set_new(o, "targets", report_targets(c, r));
 	return (o);
 }
 

@@ -1,7 +1,8 @@
 /*
  * Where a finished run's report goes: the -o file, written atomically so
  * that a script never reads half a report; the JSON on stdout with --json;
- * and the human summary. A report that cannot be written turns the exit
+ * the verdict as JUnit XML with --junit, written the same way; and the
+ * human summary. A report that cannot be written turns the exit
  * status into 4, the status of a system failure.
  */
 #include <sys/stat.h>
@@ -103,18 +104,16 @@ fail:
 }
 
 /*
- * Write the report to path through a temporary file in the same directory
- * and rename(), so a reader never sees half a report. Returns 0, or -1
- * with errno set.
+ * Write text to path through a temporary file in the same directory and
+ * rename(), so a reader never sees half of it: the way -o and --junit
+ * are written. Returns 0, or -1 with errno set.
  */
 int
-report_write(const struct report *rep, const char *path)
+report_write_text(const char *text, const char *path)
 {
-	char	*text, *real;
+	char	*real;
 	int	 rv, saved;
 
-	if ((text = report_dump(rep)) == NULL)
-		return (-1);
 	/*
 	 * A link is written through, never replaced: the rename goes over
 	 * the regular file it names. Else, as root, -o /dev/stdout with
@@ -126,9 +125,35 @@ report_write(const struct report *rep, const char *path)
 		rv = report_write_special(text, path);
 	saved = errno;
 	free(real);
+	errno = saved;
+	return (rv);
+}
+
+/*
+ * Write what dump makes of the report (the JSON, or the JUnit XML) to
+ * path atomically; returns 0, or -1 with errno set.
+ */
+static int
+report_write_as(const struct report *rep, const char *path,
+    char *(*dump)(const struct report *))
+{
+	char	*text;
+	int	 rv, saved;
+
+	if ((text = dump(rep)) == NULL)
+		return (-1);
+	rv = report_write_text(text, path);
+	saved = errno;
 	free(text);
 	errno = saved;
 	return (rv);
+}
+
+/* Write the JSON report to path atomically; returns 0, or -1 with errno. */
+int
+report_write(const struct report *rep, const char *path)
+{
+	return (report_write_as(rep, path, report_dump));
 }
 
 /*
@@ -145,6 +170,11 @@ report_emit(const struct report *rep, int code)
 
 	if (c->output != NULL && report_write(rep, c->output) == -1) {
 		log_warn("cannot write report to %s", c->output);
+		failed = 1;
+	}
+	if (c->junit != NULL &&
+	    report_write_as(rep, c->junit, junit_dump) == -1) {
+		log_warn("cannot write JUnit XML to %s", c->junit);
 		failed = 1;
 	}
 	if (c->json) {

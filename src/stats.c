@@ -37,16 +37,20 @@ stats_free(struct stats *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Count n failures of one kind and code, keeping the errors sorted. */
-static void
-stats_error_add(struct stats *s, int32_t kind, int32_t code, uint64_t n)
+/*
+ * Count n of one kind and code in a list kept sorted by kind, then code:
+ * the failures of a run or of a target, or a target's statuses.
+ */
+void
+stats_tally(struct stats_error **list, size_t *len, int32_t kind,
+    int32_t code, uint64_t n)
 {
 	struct stats_error	*e;
 	size_t			 i;
 
 	/* Few distinct codes occur in a run, so a short array does. */
-	for (i = 0; i < s->nerrors; i++) {
-		e = &s->errors[i];
+	for (i = 0; i < *len; i++) {
+		e = &(*list)[i];
 		if (e->kind == kind && e->code == code) {
 			e->count += n;
 			return;
@@ -54,14 +58,69 @@ stats_error_add(struct stats *s, int32_t kind, int32_t code, uint64_t n)
 		if (e->kind > kind || (e->kind == kind && e->code > code))
 			break;
 	}
-	s->errors = xreallocarray(s->errors, s->nerrors + 1,
-	    sizeof(*s->errors));
-	memmove(&s->errors[i + 1], &s->errors[i],
-	    (s->nerrors - i) * sizeof(*s->errors));
-	s->errors[i].kind = kind;
-	s->errors[i].code = code;
-	s->errors[i].count = n;
-	s->nerrors++;
+	*list = xreallocarray(*list, *len + 1, sizeof(**list));
+	memmove(&(*list)[i + 1], &(*list)[i], (*len - i) * sizeof(**list));
+	(*list)[i].kind = kind;
+	(*list)[i].code = code;
+	(*list)[i].count = n;
+	(*len)++;
+}
+
+/* Return 1 when a status is expected; no status (exec, plugin) needs none. */
+static int
+stats_status_ok(const struct statusset *expect, uint32_t status)
+{
+	return (status == 0 || expect == NULL || status_match(expect, status));
+}
+
+/* Return 1 when a result counts as ok, as stats_count() judges it. */
+int
+stats_ok(const struct result *r, const struct statusset *expect)
+{
+	return (r->error == 0 && stats_status_ok(expect, r->status));
+}
+
+/*
+ * Return 1 when a result failed, with its cause in *kind and *code: the
+ * engine's error, or else a status outside expect (exec and plugin tasks
+ * have no status and need none). Return 0 when it is ok.
+ */
+int
+stats_failure(const struct result *r, const struct statusset *expect,
+    int32_t *kind, int32_t *code)
+{
+	if (stats_ok(r, expect))
+		return (0);
+	stats_cause(r, kind, code);
+	return (1);
+}
+
+/*
+ * The cause of a result known to have failed: the engine's error if it
+ * had one, else its status.
+ */
+void
+stats_cause(const struct result *r, int32_t *kind, int32_t *code)
+{
+	*kind = r->error != 0 ? STATS_ERR_ENGINE : STATS_ERR_STATUS;
+	*code = r->error != 0 ? r->error : (int32_t)r->status;
+}
+
+/*
+ * Return 1 when a result has a latency to record, in microseconds in
+ * *us: only a result without an error has, so that a refused connection
+ * does not pass for a fast request. The latency runs from when the
+ * request was due (under -R, corrected for coordinated omission; in
+ * closed loop, from its start). Every corrected latency histogram, the
+ * run's and its targets', takes its values from here.
+ */
+int
+stats_latency(const struct result *r, uint64_t *us)
+{
+	if (r->error != 0)
+		return (0);
+	*us = RESULT_LATENCY_US(r);
+	return (1);
 }
 
 /*
@@ -80,27 +139,12 @@ stats_error_name(const struct config *c, const struct stats_error *e,
 	return (engine_error_name(c, e->code, buf, len));
 }
 
-/* Return 1 when a status is expected; no status (exec, plugin) needs none. */
-static int
-stats_status_ok(const struct statusset *expect, uint32_t status)
-{
-	return (status == 0 || expect == NULL || status_match(expect, status));
-}
-
-/* Return 1 when a result counts as ok, as stats_count() judges it. */
-int
-stats_ok(const struct result *r, const struct statusset *expect)
-{
-	return (r->error == 0 && stats_status_ok(expect, r->status));
-}
-
 /*
  * Where a result stood against its schedule: how late it started, and
- * its latency from its first byte sent. Its latency from when it was due
- * (what the client of an open-loop service sees: the wait counts, as wrk2
- * corrects it; RESULT_LATENCY_US) is recorded by stats_add() or, in the
- * parent, second by second (series.c). In closed loop a request is due
- * when it starts: the two are the same.
+ * its latency from its first byte sent, uncorrected. The corrected one,
+ * from when it was due (what the client of an open-loop service sees:
+ * the wait counts, as wrk2 corrects it), is stats_latency()'s. In closed
+ * loop a request is due when it starts: the two are the same.
  */
 static void
 stats_schedule(struct stats *s, const struct result *r)
@@ -116,9 +160,10 @@ stats_schedule(struct stats *s, const struct result *r)
 		s->first_start_ns = r->start_ns;
 	if (r->start_ns > s->last_start_ns)
 		s->last_start_ns = r->start_ns;
-	if (r->error == 0)
-		hist_record(s->latency_raw,
-		    (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
+	if (r->error != 0)
+		return;
+	hist_record(s->latency_raw,
+	    (r->latency_ns + NS_PER_US / 2) / NS_PER_US);
 }
 
 /*
@@ -129,16 +174,17 @@ stats_schedule(struct stats *s, const struct result *r)
  * status counts whenever its status line arrived, even if the request
  * then failed. A phase is recorded only where it happened, and so is the
  * uncorrected latency (stats_schedule()). The corrected latency is not
- * recorded here: see stats_add().
+ * recorded here: see stats_add(). Returns 1 when the result failed.
  */
-void
+int
 stats_count(struct stats *s, const struct result *r,
     const struct statusset *expect)
 {
 	static const uint32_t	 flag[PHASE_MAX] = { RESULT_DNS,
 				    RESULT_CONNECT, RESULT_TLS, RESULT_TTFB };
 	uint32_t		 phase[PHASE_MAX], v;
-	int			 i, good_status;
+	int32_t			 kind, code;
+	int			 i, failed;
 
 	s->results++;
 	s->bytes_in += r->bytes_in;
@@ -147,15 +193,11 @@ stats_count(struct stats *s, const struct result *r,
 		s->status[r->status]++;
 	if ((v = RESULT_VERSION(r->flags)) > 0 && v < STATS_VERSIONS)
 		s->versions[v]++;
-	good_status = stats_status_ok(expect, r->status);
-	if (r->error != 0)
-		stats_error_add(s, STATS_ERR_ENGINE, r->error, 1);
-	else if (!good_status)
-		stats_error_add(s, STATS_ERR_STATUS, (int32_t)r->status, 1);
-	if (r->error == 0 && good_status)
-		s->ok++;
-	else
+	if ((failed = stats_failure(r, expect, &kind, &code))) {
+		stats_tally(&s->errors, &s->nerrors, kind, code, 1);
 		s->failed++;
+	} else
+		s->ok++;
 	phase[PHASE_DNS] = r->dns_us;
 	phase[PHASE_CONNECT] = r->connect_us;
 	phase[PHASE_TLS] = r->tls_us;
@@ -164,19 +206,24 @@ stats_count(struct stats *s, const struct result *r,
 		if (r->flags & flag[i])
 			hist_record(s->phase[i], phase[i]);
 	stats_schedule(s, r);
+	return (failed);
 }
 
 /*
- * Count one result as stats_count() does, and record its latency from
- * when it was due if it has no error, so that a refused connection does
- * not pass for a fast request. The parent's path records latencies second
- * by second instead (series.c), and merges them in here.
+ * Count one result as stats_count() does, and record its corrected
+ * latency (stats_latency()). The parent's path records latencies second
+ * by second instead (series.c), and merges them in. Returns 1 when the
+ * result failed.
  */
-void
+int
 stats_add(struct stats *s, const struct result *r,
     const struct statusset *expect)
 {
-	stats_count(s, r, expect);
-	if (r->error == 0)
-		hist_record(s->latency, RESULT_LATENCY_US(r));
+	uint64_t	 us;
+	int		 failed;
+
+	failed = stats_count(s, r, expect);
+	if (stats_latency(r, &us))
+		hist_record(s->latency, us);
+	return (failed);
 }

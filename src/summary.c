@@ -1,7 +1,8 @@
 /*
  * The human summary, laid out like wrk's and hey's: requests, rate, the
- * latency table, status codes, errors, and one line per worker that did not
- * end cleanly; then the verdict, like pytest's. Also the live progress line.
+ * latency table, status codes, errors, targets, and one line per worker
+ * that did not end cleanly; then the verdict, like pytest's. Also the live
+ * progress line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,63 @@ static void
 summary_lat(char *buf, size_t len, uint64_t us)
 {
 	units_format_duration(buf, len, us);
+}
+
+/*
+ * One line per target when a run has several, the first SUMMARY_TARGETS
+ * of them: its ok and failed, and its p99 where it has one. The report
+ * has them all, with every figure.
+ */
+#define SUMMARY_TARGETS	10
+static void
+summary_targets(FILE *f, const struct report *rep, const struct outcome *r)
+{
+	const struct pertarget	*t;
+	char			 p99[32];
+	size_t			 i;
+
+	if (r->targets.n < 2 || r->targets.t == NULL)
+		return;
+	for (i = 0; i < r->targets.n && i < SUMMARY_TARGETS; i++) {
+		t = &r->targets.t[i];
+		fprintf(f, "%s#%zu %s %s: %llu ok, %llu failed",
+		    i == 0 ? "  Targets:   " : "             ", i,
+		    config_target_method(rep->conf, i),
+		    config_target_url(rep->conf, i),
+		    (unsigned long long)t->ok, (unsigned long long)t->failed);
+		if (t->latency != NULL && hist_count(t->latency) > 0) {
+			summary_lat(p99, sizeof(p99),
+			    hist_percentile(t->latency, 99));
+			fprintf(f, ", p99 %s", p99);
+		}
+		fputc('\n', f);
+	}
+	if (r->targets.n > SUMMARY_TARGETS)
+		fprintf(f, "             and %zu more targets\n",
+		    r->targets.n - SUMMARY_TARGETS);
+}
+
+/*
+ * How the thresholds fared in a run; the verdict below names each one
+ * that failed, with what was observed.
+ */
+static void
+summary_thresholds(FILE *f, const struct report *rep, size_t run)
+{
+	const struct verdict	*v = rep->verdict;
+	size_t			 i, ok = 0, failed = 0;
+
+	for (i = 0; i < v->nthresholds; i++) {
+		if (v->thresholds[i].run != run)
+			continue;
+		if (v->thresholds[i].ok)
+			ok++;
+		else
+			failed++;
+	}
+	if (ok + failed > 0)
+		fprintf(f, "  Thresholds: %zu passed, %zu failed\n", ok,
+		    failed);
 }
 
 /* Print a latency table: the moments, then the percentiles. */
@@ -114,6 +172,8 @@ summary_run(FILE *f, const struct report *rep, const struct outcome *r)
 	}
 	if (s->nerrors > 0)
 		fputc('\n', f);
+	summary_targets(f, rep, r);
+	summary_thresholds(f, rep, (size_t)(r - rep->runs));
 	for (i = 0; i < r->nworkers_total; i++) {
 		if (!outcome_is_crash(&r->workers[i]))
 			continue;

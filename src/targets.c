@@ -200,6 +200,13 @@ targets_free(struct config *c)
 	c->tgt = NULL;
 }
 
+/* Return the number of targets: 0 in an --exec or --plugin run. */
+size_t
+config_target_count(const struct config *c)
+{
+	return (c->nurls);
+}
+
 /* Return the method of target i: its own, or -m's. */
 const char *
 config_target_method(const struct config *c, size_t i)

@@ -100,7 +100,7 @@ identity() {
 # books: interrupted is 130; work not run, or more crashes over all runs
 # than --allow-crashes, is 3; more failed requests in some run than
 # --max-errors allows (a count, or a percentage of that run's issued
-# requests, rounded down) is 1; else 0.
+# requests, rounded down), or a --threshold that failed, is 1; else 0.
 books_rc() {
 	jq -r '
 	def allowed($r): (.config.max_errors | tostring) as $m |
@@ -112,7 +112,8 @@ books_rc() {
 	elif ([.runs[].requests.not_run > 0] | any) or
 	    ([.runs[].crashes | length] | add // 0) > .config.allow_crashes
 	then 3
-	elif ([.runs[] as $r | $r.requests.failed > allowed($r)] | any)
+	elif ([.runs[] as $r | $r.requests.failed > allowed($r)] | any) or
+	    ([.thresholds[]? | .ok | not] | any)
 	then 1
 	else 0 end' "$1"
 }

@@ -30,7 +30,7 @@ unit() {
 	} | tee -a "$all"
 }
 
-for t in test_config test_frame test_h1_plan test_h1_resp test_hist test_parent test_shm test_timer test_units test_sched test_status test_report test_series test_progress; do
+for t in test_config test_frame test_h1_plan test_h1_resp test_hist test_parent test_pertarget test_shm test_timer test_units test_sched test_status test_report test_series test_progress test_threshold; do
 	unit "$t"
 done
 if top_srcdir=. tests/style.sh > "$out" 2>&1; then

@@ -71,8 +71,9 @@ golden sweep 0 -n 100 --sweep 1,5,10 --expect-status 200 -w 2 \
     -H 'Host: forkload-target' -H 'User-Agent: forkload-golden' "$(URL /)"
 
 # Unexpected statuses and a transport error: round robin over a good URL,
-# a 500 and a port where nothing listens; the verdict gives each reason.
-golden fail 1 -n 30 -c 3 -w 1 \
+# a 500 and a port where nothing listens; the verdict gives each reason,
+# and a threshold's.
+golden fail 1 -n 30 -c 3 -w 1 --threshold 'failed==0' --threshold 'ok==10' \
     -H 'Host: forkload-target' -H 'User-Agent: forkload-golden' \
     "$(URL /)" "$(URL /status/500)" "http://127.0.0.1:$(free_port)/"
 

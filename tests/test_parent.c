@@ -15,18 +15,22 @@
 
 #include "forkload.h"
 
-/* Emit one ok result per claimed ticket, as a well-behaved engine does. */
+/*
+ * Emit one result per claimed ticket, as a well-behaved engine does,
+ * round robin over the run's targets: all ok, but a third target's 500s.
+ */
 static int
 engine_good(struct worker *w)
 {
 	struct result	 r;
-	uint64_t	 seq;
+	uint64_t	 seq, ntargets = config_target_count(w->conf);
 
 	worker_hello(w, "fake/1");
 	while (worker_claim(w, &seq, NULL)) {
 		memset(&r, 0, sizeof(r));
 		r.seq = seq;
-		r.status = 200;
+		r.target = (uint32_t)(seq % ntargets);
+		r.status = r.target == 2 ? 500 : 200;
 		r.latency_ns = 1000 * (seq % 100 + 1);
 		worker_emit(w, &r);
 	}
@@ -80,13 +84,17 @@ engine_segv(struct worker *w)
 	return (0);
 }
 
+/* What engine_bad() does: set before each run, inherited by its workers. */
+static int	 bad_flush, bad_target;
+
 /*
- * Worker 0 emits 3 good results and one with a status no HTTP server
- * sends, then dies: with flush set the batch goes through its pipe first,
- * else it is left in shared memory for the parent to salvage.
+ * Worker 0 emits 3 good results and a bad one, then dies: the bad one has
+ * a status no HTTP server sends, or with bad_target names a target the
+ * run does not have. With bad_flush the batch goes through its pipe
+ * first, else it is left in shared memory for the parent to salvage.
  */
 static int
-engine_badstatus(struct worker *w, int flush)
+engine_bad(struct worker *w)
 {
 	struct result	 r;
 	uint64_t	 seq;
@@ -100,27 +108,16 @@ engine_badstatus(struct worker *w, int flush)
 	for (i = 0; i < 4 && worker_claim(w, &seq, NULL); i++) {
 		memset(&r, 0, sizeof(r));
 		r.seq = seq;
-		r.status = i == 3 ? STATUS_MAX + 7 : 200;
+		r.status = i == 3 && !bad_target ? STATUS_MAX + 7 : 200;
+		r.target = i == 3 && bad_target ? 1 : 0;
 		worker_emit(w, &r);
 	}
-	if (flush) {
+	if (bad_flush) {
 		worker_flush(w);
 		pause();
 	}
 	raise(SIGKILL);
 	return (0);
-}
-
-static int
-engine_badstatus_pipe(struct worker *w)
-{
-	return (engine_badstatus(w, 1));
-}
-
-static int
-engine_badstatus_shm(struct worker *w)
-{
-	return (engine_badstatus(w, 0));
 }
 
 /* Every worker leaves at once, saying nothing after HELLO. */
@@ -243,12 +240,14 @@ test_silent(void **state)
  * all 4 results are lost and the good worker runs the rest.
  */
 static void
-check_badstatus(int (*engine)(struct worker *))
+check_bad(int flush, int target)
 {
 	struct config	 c;
 	struct outcome	 r;
 
-	setup_conf(&c, engine, 300);
+	bad_flush = flush;
+	bad_target = target;
+	setup_conf(&c, engine_bad, 300);
 	parent_run(&c, 2, &r);
 	assert_int_equal(r.workers[0].end, WEND_BROKEN);
 	assert_int_equal(r.workers[0].results, 0);
@@ -265,14 +264,68 @@ static void
 test_badstatus_pipe(void **state)
 {
 	(void)state;
-	check_badstatus(engine_badstatus_pipe);
+	check_bad(1, 0);
 }
 
 static void
 test_badstatus_shm(void **state)
 {
 	(void)state;
-	check_badstatus(engine_badstatus_shm);
+	check_bad(0, 0);
+}
+
+static void
+test_badtarget_pipe(void **state)
+{
+	(void)state;
+	check_bad(1, 1);
+}
+
+static void
+test_badtarget_shm(void **state)
+{
+	(void)state;
+	check_bad(0, 1);
+}
+
+/*
+ * Results over three targets are counted by target as they come, and
+ * the targets add up to the run exactly.
+ */
+static void
+test_targets(void **state)
+{
+	struct config		 c;
+	struct outcome		 r;
+	const struct pertarget	*t;
+	const char		*errstr;
+	size_t			 i;
+
+	(void)state;
+	setup_conf(&c, engine_good, 300);
+	assert_int_equal(config_add_url(&c, "http://127.0.0.1:9/b", &errstr),
+	    0);
+	assert_int_equal(config_add_url(&c, "http://127.0.0.1:9/c", &errstr),
+	    0);
+	parent_run(&c, 4, &r);
+	assert_int_equal(r.targets.n, 3);
+	assert_non_null(r.targets.t);
+	for (i = 0; i < 3; i++) {
+		t = &r.targets.t[i];
+		assert_int_equal(t->ok + t->failed, 100);
+		assert_int_equal(t->nstatus, 1);
+		assert_int_equal(t->status[0].count, 100);
+		assert_int_equal(hist_count(t->latency), 100);
+		assert_int_equal(hist_max(t->latency), 100);
+	}
+	assert_int_equal(r.targets.t[0].ok, 100);
+	assert_int_equal(r.targets.t[2].failed, 100);
+	assert_int_equal(r.targets.t[2].errors[0].code, 500);
+	assert_int_equal(r.ok, 200);
+	assert_int_equal(r.failed, 100);
+	assert_identity(&r);
+	outcome_free(&r);
+	config_free(&c);
 }
 
 extern char **environ;
@@ -287,6 +340,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_silent),
 		cmocka_unit_test(test_badstatus_pipe),
 		cmocka_unit_test(test_badstatus_shm),
+		cmocka_unit_test(test_badtarget_pipe),
+		cmocka_unit_test(test_badtarget_shm),
+		cmocka_unit_test(test_targets),
 	};
 
 	setproctitle_init(argc, argv, environ);

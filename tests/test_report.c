@@ -49,6 +49,7 @@ static void	 set_exited(struct worker_info *, int, pid_t, uint64_t,
 static void	 fixture_finish(struct fixture *, const char *,
 		    const char *);
 static int	 setup_basic(void **);
+static void	 add_threshold(struct config *, const char *);
 static int	 setup_sweep(void **);
 static int	 teardown(void **);
 static char	*read_file(const char *, size_t *);
@@ -86,19 +87,25 @@ mkresult(uint64_t seq, uint32_t status, int32_t error, uint64_t latency_ns,
 }
 
 /*
- * Count results as the parent does: the stats first, then the series,
- * which records the latencies second by second and gives them to the
- * stats when it ends (end_run()).
+ * Count results as the parent does: the stats and the targets first,
+ * then the series, which records the latencies second by second and
+ * gives them to the stats when it ends (end_run()).
  */
 static void
 add_results(struct outcome *r, const struct config *conf,
     const struct result *v, size_t n)
 {
 	size_t	 i;
+	int	 failed;
 
+	if (r->targets.n == 0)
+		pertarget_init(&r->targets, config_target_count(conf));
 	series_begin(r->series, 0, &r->stats, &conf->expect, NULL, NULL);
-	for (i = 0; i < n; i++)
-		stats_count(&r->stats, &v[i], &conf->expect);
+	for (i = 0; i < n; i++) {
+		failed = stats_count(&r->stats, &v[i], &conf->expect);
+		if (r->targets.n > 1)
+			pertarget_add(&r->targets, &v[i], failed);
+	}
 	series_batch(r->series, v, (uint32_t)n);
 }
 
@@ -148,6 +155,10 @@ set_exited(struct worker_info *w, int code, pid_t pid, uint64_t results,
 static void
 fixture_finish(struct fixture *f, const char *started, const char *finished)
 {
+	size_t	 i;
+
+	for (i = 0; i < f->nruns; i++)
+		pertarget_finish(&f->runs[i].targets, &f->runs[i].stats);
 	verdict_eval(&f->verdict, &f->conf, f->runs, f->nruns, 0);
 	/* The run id is random in real runs. */
 	strlcpy(f->conf.run_id, "0123456789abcdef0123456789abcdef",
@@ -232,9 +243,25 @@ setup_basic(void **state)
 	return (0);
 }
 
+/* Add a --threshold, which must parse. */
+static void
+add_threshold(struct config *c, const char *expr)
+{
+	const char	*errstr;
+	size_t		 col;
+
+	c->thresholds = xreallocarray(c->thresholds, c->nthresholds + 1,
+	    sizeof(*c->thresholds));
+	assert_int_equal(threshold_parse(&c->thresholds[c->nthresholds],
+	    expr, &errstr, &col), 0);
+	c->nthresholds++;
+}
+
 /*
  * A sweep over concurrency 1 and 4, by duration, with a POST body: the
- * second level gets a 500, so the verdict fails with exit code 1.
+ * second level gets a 500, so the verdict fails with exit code 1; there
+ * its max latency is over the threshold max<1ms too, and target 1, which
+ * only gets requests at c=4, meets ok>=4@1 only there.
  */
 static int
 setup_sweep(void **state)
@@ -272,6 +299,8 @@ setup_sweep(void **state)
 	f->conf.max_errors_pct = 1.0;
 	free(f->conf.max_errors_str);
 	f->conf.max_errors_str = xstrdup("1%");
+	add_threshold(&f->conf, "max<1ms");
+	add_threshold(&f->conf, "ok>=4@1");
 
 	f->nruns = 2;
 	f->runs = xcalloc(2, sizeof(*f->runs));
@@ -510,12 +539,23 @@ test_sweep_content(void **state)
 		"\"exit_code\": 1",
 		"\"c=4: 1 of 12 requests failed (--max-errors 1%)\"",
 		"\"c=4: status 500: 1 response outside --expect-status 2xx\"",
+		"\"c=4: threshold max<1ms: observed 1.11ms\"",
+		"\"c=1: threshold ok>=4@1: observed 0\"",
+		"\"expression\": \"max<1ms\",\n      \"limit\": 1000,\n"
+		    "      \"metric\": \"max\",\n      \"observed\": 1109,",
 		"\"STATUS_500\": 1",
 		"\"tls\": {\n          \"count\": 4,",
 		/* The request that ran across the end of second 0. */
 		"\"in_flight\": 1,",
 		"\"p50\": null,",
 		"\"second\": 2,",
+		/* c=4: 4 requests went to target 1, the rest to target 0. */
+		"\"index\": 1,",
+		"\"url\": \"https://example.test/b\"",
+		"\"requests\": {\n            \"failed\": 1,\n"
+		    "            \"ok\": 7\n",
+		"\"requests\": {\n            \"failed\": 0,\n"
+		    "            \"ok\": 4\n",
 	};
 
 	text = report_dump(&f->rep);
@@ -523,7 +563,6 @@ test_sweep_content(void **state)
 		if (strstr(text, want[i]) == NULL)
 			fail_msg("report lacks %s", want[i]);
 	assert_null(strstr(text, "Zm9vOmJhcg=="));
-	assert_null(strstr(text, "c=1:"));
 	assert_int_equal(f->verdict.exit_code, EXIT_FAILED);
 	free(text);
 }
@@ -653,6 +692,61 @@ test_write_no_dir(void **state)
 	free(dir);
 }
 
+/*
+ * The sweep's verdict as JUnit XML: a suite per level, a case per check,
+ * and a failure in each check that failed, against a golden file.
+ */
+static void
+test_junit_sweep(void **state)
+{
+	struct fixture	*f = *state;
+	char		*text;
+	size_t		 i;
+	static const char *want[] = {
+		"<testsuite name=\"forkload c=1\" tests=\"7\" "
+		    "failures=\"1\"",
+		"<testsuite name=\"forkload c=4\" tests=\"7\" "
+		    "failures=\"3\"",
+		"<testcase classname=\"forkload.c1\" name=\"--threshold "
+		    "ok&gt;=4@1\">\n      <failure message=\"threshold "
+		    "ok&gt;=4@1: observed 0\">",
+		"name=\"--max-errors 1%\">\n      <failure message=\"1 of "
+		    "12 requests failed (--max-errors 1%)\">",
+	};
+
+	text = junit_dump(&f->rep);
+	assert_non_null(text);
+	check_golden("junit-sweep.xml", text);
+	assert_non_null(strstr(text, "<testsuites name=\"forkload\" "
+	    "tests=\"14\" failures=\"4\""));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (strstr(text, want[i]) == NULL)
+			fail_msg("JUnit XML lacks %s", want[i]);
+	free(text);
+}
+
+/* What XML cannot hold as is comes escaped, in names and reasons. */
+static void
+test_junit_escape(void **state)
+{
+	struct fixture	*f = *state;
+	struct verdict	*v = &f->verdict;
+	char		*text;
+
+	assert_true(v->nchecks > 0);
+	free(v->checks[0].name);
+	v->checks[0].name = xstrdup("a<b>&\"c\"'d'");
+	free(v->checks[0].failure);
+	v->checks[0].failure = xstrdup("x<y\n\tz\001\xc3\xa9&");
+	text = junit_dump(&f->rep);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "name=\"a&lt;b&gt;&amp;&quot;c&quot;"
+	    "&apos;d&apos;\">"));
+	assert_non_null(strstr(text, "<failure message=\"x&lt;y&#10;&#9;z???"
+	    "&amp;\">x&lt;y\n\tz???&amp;</failure>"));
+	free(text);
+}
+
 int
 main(void)
 {
@@ -668,6 +762,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_write,
 		    setup_basic, teardown),
 		cmocka_unit_test_setup_teardown(test_write_no_dir,
+		    setup_basic, teardown),
+		cmocka_unit_test_setup_teardown(test_junit_sweep,
+		    setup_sweep, teardown),
+		cmocka_unit_test_setup_teardown(test_junit_escape,
 		    setup_basic, teardown),
 	};
 
