@@ -52,6 +52,11 @@ usage(FILE *f)
 "      --stages D:N,...     ramp linearly to N over D, stage by stage: the\n"
 "                           rate with -R, else the concurrency\n"
 "      --sweep LIST         one run per concurrency level, e.g. 1,5,10\n"
+"      --shard I/N|auto     run shard I (from 0) of N: its share of -n, -c\n"
+"                           and -R (auto: from Slurm or a Kubernetes job)\n"
+"      --shards N           the count for --shard auto in Kubernetes\n"
+"      --run-id ID          the run id, shared by a run's shards\n"
+"      --start-at T         start at T (RFC 3339, or +5s)\n"
 "  -w, --workers N          worker processes (default: min(c, CPUs), and\n"
 "                           at most 128 connections per worker)\n"
 "Requests:\n"
@@ -124,7 +129,11 @@ enum {
 	OPT_TARGETS_ORDER,
 	OPT_SEED,
 	OPT_THRESHOLD,
-	OPT_JUNIT
+	OPT_JUNIT,
+	OPT_SHARD,
+	OPT_SHARDS,
+	OPT_RUN_ID,
+	OPT_START_AT
 };
 
 static const struct option run_options[] = {
@@ -163,6 +172,10 @@ static const struct option run_options[] = {
 	{ "engine",		required_argument, NULL, OPT_ENGINE },
 	{ "threshold",		required_argument, NULL, OPT_THRESHOLD },
 	{ "junit",		required_argument, NULL, OPT_JUNIT },
+	{ "shard",		required_argument, NULL, OPT_SHARD },
+	{ "shards",		required_argument, NULL, OPT_SHARDS },
+	{ "run-id",		required_argument, NULL, OPT_RUN_ID },
+	{ "start-at",		required_argument, NULL, OPT_START_AT },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL,			0,		   NULL, 0 }
@@ -407,6 +420,28 @@ opt_verdict(struct config *c, int ch)
 	case OPT_JUNIT:
 		arg_output(&c->junit, "--junit", optarg);
 		return (1);
+	case OPT_SHARD:
+		if (shard_parse(c, optarg, &errstr) == -1)
+			usage_error("--shard '%s': %s", optarg, errstr);
+		return (1);
+	case OPT_SHARDS:
+		(void)arg_count("--shards", optarg, 1, 100000);
+		free(c->shards_str);
+		c->shards_str = xstrdup(optarg);
+		return (1);
+	case OPT_RUN_ID:
+		if (shard_run_id_ok(optarg) == -1)
+			usage_error("--run-id '%s': 1 to 128 letters, digits "
+			    "and ._:-", optarg);
+		strlcpy(c->run_id, optarg, sizeof(c->run_id));
+		c->run_id_set = 1;
+		return (1);
+	case OPT_START_AT:
+		if (shard_start_at(optarg, &c->start_at, &errstr) == -1)
+			usage_error("--start-at '%s': %s", optarg, errstr);
+		free(c->start_at_str);
+		c->start_at_str = xstrdup(optarg);
+		return (1);
 	case 'o':
 		arg_output(&c->output, "-o", optarg);
 		return (1);
@@ -575,6 +610,10 @@ cmd_run(int argc, char **argv)
 	if (conf.stream != NULL && stream_open(conf.stream) == -1)
 		usage_error("--stream '%s': %s", conf.stream, strerror(errno));
 
+	/* Every shard of a run starts at the same time on the clock. */
+	if (conf.start_at_str != NULL)
+		shard_wait(&conf.start_at);
+
 	/* Nothing forks before this point: all input is known good. */
 	nlevels = conf.nsweep > 0 ? conf.nsweep : 1;
 	runs = xcalloc(nlevels, sizeof(*runs));
@@ -582,6 +621,8 @@ cmd_run(int argc, char **argv)
 	clock_rfc3339(rep.started_at, sizeof(rep.started_at));
 	for (i = 0; i < nlevels; i++) {
 		level = conf.nsweep > 0 ? conf.sweep[i] : conf.concurrency;
+		/* A shard runs its share of each level (shard.c). */
+		level = (int)shard_share(&conf, (uint64_t)level);
 		parent_run(&conf, level, &runs[nruns++]);
 		if (selfpipe_interrupted())
 			break;

@@ -145,7 +145,14 @@ struct config {
 	char		 *plugin_path;
 	char		 *plugin_arg;
 	char		 *task_output;	/* directory, or NULL */
-	char		  run_id[33];
+	char		  run_id[129];	/* random, or --run-id */
+	int		  run_id_set;
+	int		  shard_index;	/* --shard I/N */
+	int		  shard_count;	/* 0: not sharded */
+	int		  shard_auto;
+	char		 *shards_str;	/* --shards */
+	struct timespec	  start_at;	/* --start-at, realtime; 0: now */
+	char		 *start_at_str;
 	int		  timeout_set;
 	int		  respawn;
 	int		  max_respawns;
@@ -471,6 +478,14 @@ int		 shape_rate(const char *, double *, const char **);
 int		 shape_stages(const char *, int, struct config_stage **,
 		    size_t *, const char **);
 
+/* shard.c: --shard I/N, --run-id, --start-at */
+uint64_t	 shard_share(const struct config *, uint64_t);
+int		 shard_parse(struct config *, const char *, const char **);
+int		 shard_run_id_ok(const char *);
+int		 shard_check(struct config *, char *, size_t);
+int		 shard_start_at(const char *, struct timespec *, const char **);
+void		 shard_wait(const struct timespec *);
+
 /* sched.c: when tickets are due, and the concurrency --stages ramps */
 struct sched_stage {
 	uint64_t	 start_ns;	/* since the run's start */
@@ -482,6 +497,8 @@ struct sched_stage {
 struct sched {
 	double			 rate;	/* per second; 0: closed loop */
 	int			 level;	/* the run's concurrency */
+	int			 shard;	/* --shard I/N: its tickets I + kN */
+	int			 nshards;	/* 1: not sharded */
 	struct sched_stage	*stage;
 	size_t			 nstages;
 	double			 total;	/* tickets over all the stages */

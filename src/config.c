@@ -72,6 +72,8 @@ config_free(struct config *c)
 	free(c->stages);
 	free(c->stages_str);
 	free(c->targets_file);
+	free(c->shards_str);
+	free(c->start_at_str);
 	targets_free(c);
 	h1_plan_free(c->plan);
 	for (i = 0; i < c->nthresholds; i++)

@@ -58,6 +58,7 @@ config_check_nofile(const struct config *c, struct limits *lim, char *err,
 	n = c->nsweep > 0 ? c->nsweep : 1;
 	for (i = 0; i < n; i++) {
 		level = c->nsweep > 0 ? c->sweep[i] : c->concurrency;
+		level = (int)shard_share(c, (uint64_t)level);
 		/* Stages may ramp past -c: size for the peak. */
 		level = sched_peak(c, level);
 		w = config_workers(c, level);
@@ -187,6 +188,8 @@ config_check(struct config *c, struct limits *lim, char *err, size_t len)
 	if (c->stages_str != NULL && config_check_stages(c, err, len) == -1)
 		return (-1);
 	if (c->targets_file != NULL && targets_load(c, err, len) == -1)
+		return (-1);
+	if (shard_check(c, err, len) == -1)
 		return (-1);
 	/* After --targets, which makes the targets a threshold can name. */
 	if (config_check_thresholds(c, err, len) == -1)

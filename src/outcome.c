@@ -75,8 +75,10 @@ outcome_target_rps(const struct outcome *o, const struct config *c)
 
 	if (c->rate <= 0)
 		return (-1);
+	/* A shard keeps one ticket in N of the schedule. */
 	if (c->nstages == 0 || c->duration_us == 0)
-		return (c->rate);
+		return (c->shard_count > 1 ? c->rate / c->shard_count :
+		    c->rate);
 	sched_init(&sc, c, o->concurrency);
 	n = sched_tickets(&sc);
 	sched_free(&sc);

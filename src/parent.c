@@ -365,7 +365,7 @@ parent_run(const struct config *conf, int concurrency, struct outcome *out)
 	p.peak = sched_peak(conf, concurrency);
 	out->nworkers = config_workers(conf, p.peak);
 	p.limit = conf->duration_us != 0 && !conf->requests_set ?
-	    UINT64_MAX : conf->requests;
+	    UINT64_MAX : shard_share(conf, conf->requests);
 	/* A ramp of the rate has so many tickets, and no more. */
 	sched_init(&p.sched, conf, concurrency);
 	if (sched_tickets(&p.sched) < p.limit)

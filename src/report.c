@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -86,6 +87,7 @@ report_config(const struct config *c)
 	json_object_set_new(o, "rate", c->rate > 0 ?
 	    json_real(round(c->rate * 10000) / 10000) : json_null());
 	json_object_set_new(o, "stages", report_str(c->stages_str));
+	json_object_set_new(o, "start_at", report_str(c->start_at_str));
 	json_object_set_new(o, "targets", report_str(c->targets_file));
 	json_object_set_new(o, "targets_order", json_string(c->targets_random ?
 	    "random" : "round-robin"));
@@ -148,6 +150,29 @@ report_limits(const struct limits *l)
 	return (o);
 }
 
+/*
+ * shard: which of the run's shards this report is (--shard), on which
+ * host, and the run id they share; null in a run not sharded.
+ */
+static json_t *
+report_shard(const struct config *c)
+{
+	json_t	*o;
+	char	 host[256];
+
+	if (c->shard_count == 0)
+		return (json_null());
+	if (gethostname(host, sizeof(host)) == -1)
+		strlcpy(host, "unknown", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	o = json_object();
+	json_object_set_new(o, "index", json_integer(c->shard_index));
+	json_object_set_new(o, "count", json_integer(c->shard_count));
+	json_object_set_new(o, "host", json_string(host));
+	json_object_set_new(o, "run_id", json_string(c->run_id));
+	return (o);
+}
+
 /* The whole report, as a JSON object. */
 static json_t *
 report_build(const struct report *rep)
@@ -157,6 +182,7 @@ report_build(const struct report *rep)
 
 	json_object_set_new(o, "schema", json_string(REPORT_SCHEMA));
 	json_object_set_new(o, "run_id", json_string(rep->conf->run_id));
+	json_object_set_new(o, "shard", report_shard(rep->conf));
 	json_object_set_new(tool, "name", json_string("forkload"));
 	json_object_set_new(tool, "version", json_string(rep->version));
 	json_object_set_new(tool, "libcurl", rep->conf->kind == ENGINE_CURL &&

@@ -27,11 +27,14 @@ sched_init(struct sched *s, const struct config *c, int level)
 	memset(s, 0, sizeof(*s));
 	s->rate = c->rate;
 	s->level = level;
+	s->shard = c->shard_count > 1 ? c->shard_index : 0;
+	s->nshards = c->shard_count > 1 ? c->shard_count : 1;
 	s->nstages = c->nstages;
 	if (c->nstages == 0)
 		return;
 	s->stage = xcalloc(c->nstages, sizeof(*s->stage));
-	from = c->rate > 0 ? c->rate : (double)level;
+	/* A closed-loop ramp starts from -c whole: a shard shares it out. */
+	from = c->rate > 0 ? c->rate : (double)c->concurrency;
 	for (i = 0; i < c->nstages; i++) {
 		s->stage[i].start_ns = at;
 		s->stage[i].dur_ns = c->stages[i].dur_us * NS_PER_US;
@@ -70,10 +73,16 @@ sched_open(const struct sched *s)
 uint64_t
 sched_tickets(const struct sched *s)
 {
+	uint64_t	 all;
+
 	if (!sched_open(s) || s->nstages == 0)
 		return (UINT64_MAX);
 	/* The last ticket is due before the end, not at it. */
-	return ((uint64_t)ceil(s->total - 1e-9));
+	all = (uint64_t)ceil(s->total - 1e-9);
+	/* A shard's: the global tickets shard, shard + N, ... below all. */
+	if (all <= (uint64_t)s->shard)
+		return (0);
+	return ((all - 1 - (uint64_t)s->shard) / (uint64_t)s->nshards + 1);
 }
 
 /* Within one stage, the time after its start at which x tickets are due. */
@@ -94,7 +103,8 @@ sched_solve(const struct sched_stage *st, double x)
 
 /*
  * Return when ticket k is due, in ns since the run's start. Beyond a
- * ramp's last ticket it is UINT64_MAX: never.
+ * ramp's last ticket it is UINT64_MAX: never. A shard's ticket k is the
+ * global ticket shard + kN, so that the shards' union is the schedule.
  */
 uint64_t
 sched_due(const struct sched *s, uint64_t k)
@@ -103,6 +113,7 @@ sched_due(const struct sched *s, uint64_t k)
 	double				 t;
 	size_t				 i;
 
+	k = k * (uint64_t)s->nshards + (uint64_t)s->shard;
 	if (s->nstages == 0)
 		return ((uint64_t)((double)k * NS_PER_SEC / s->rate));
 	if ((double)k >= s->total)
@@ -131,7 +142,8 @@ sched_due_before(const struct sched *s, uint64_t t)
 	if (!sched_open(s))
 		return (0);
 	hi = s->nstages > 0 ? sched_tickets(s) :
-	    (uint64_t)(s->rate * ((double)t / NS_PER_SEC)) + 2;
+	    (uint64_t)(s->rate * ((double)t / NS_PER_SEC)) /
+	    (uint64_t)s->nshards + 2;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (sched_due(s, mid) < t)
@@ -140,6 +152,14 @@ sched_due_before(const struct sched *s, uint64_t t)
 			hi = mid;
 	}
 	return (lo);
+}
+
+/* A shard's part of a total, as shard_share() splits it. */
+static int
+sched_share(const struct sched *s, uint64_t total)
+{
+	return ((int)(total / (uint64_t)s->nshards +
+	    ((uint64_t)s->shard < total % (uint64_t)s->nshards)));
 }
 
 /*
@@ -164,21 +184,23 @@ sched_concurrency(const struct sched *s, uint64_t t)
 	v = st->from + (st->to - st->from) *
 	    ((double)(t - st->start_ns) / (double)st->dur_ns);
 	if (v < 1)
-		return (1);
-	return ((int)lround(v));
+		v = 1;
+	return (sched_share(s, (uint64_t)lround(v)));
 }
 
 /* Return the highest concurrency the run can reach: what to size for. */
 int
 sched_peak(const struct config *c, int level)
 {
-	double	 most = level;
+	double	 most = c->concurrency;
 	size_t	 i;
 
-	if (c->rate > 0)
+	if (c->rate > 0 || c->nstages == 0)
 		return (level);
+	/* The ramp starts from -c whole, and its targets are totals. */
 	for (i = 0; i < c->nstages; i++)
 		if (c->stages[i].target > most)
 			most = c->stages[i].target;
-	return ((int)ceil(most));
+	most = (double)shard_share(c, (uint64_t)ceil(most));
+	return (most > level ? (int)most : level);
 }

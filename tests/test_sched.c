@@ -169,6 +169,7 @@ test_concurrency_ramp(void **state)
 	memset(&c, 0, sizeof(c));
 	c.stages = st;
 	c.nstages = 2;
+	c.concurrency = 10;
 	sched_init(&s, &c, 10);
 	assert_false(sched_open(&s));
 	assert_int_equal(sched_concurrency(&s, 0), 10);
