@@ -79,28 +79,30 @@ shard_run_id_ok(const char *s)
 }
 
 /*
- * The name of the Kubernetes Job a pod belongs to, from its name in
- * HOSTNAME, JOB-INDEX-xxxxx for an Indexed Job's pod; 0, or -1 when
- * HOSTNAME does not have that form.
+ * The name of the Kubernetes Job a pod belongs to, from HOSTNAME: an
+ * Indexed Job's pod has the host name JOB-INDEX (and the pod name
+ * JOB-INDEX-xxxxx, also taken). 0, or -1 when HOSTNAME has neither form.
  */
 static int
 shard_k8s_job(const char *index, char *job, size_t len)
 {
-	const char	*h = getenv("HOSTNAME"), *dash;
+	const char	*h = getenv("HOSTNAME"), *end, *p;
 	char		 tail[64];
-	size_t		 n;
+	size_t		 t;
 
-	if (h == NULL || (dash = strrchr(h, '-')) == NULL || dash == h)
+	if (h == NULL)
 		return (-1);
-	n = (size_t)(dash - h);
-	snprintf(tail, sizeof(tail), "-%s", index);
-	if (n <= strlen(tail) || strncmp(h + n - strlen(tail), tail,
-	    strlen(tail)) != 0)
+	t = (size_t)snprintf(tail, sizeof(tail), "-%s", index);
+	end = h + strlen(h);
+	/* JOB-INDEX-xxxxx: drop the pod's random suffix first. */
+	if ((size_t)(end - h) <= t || strcmp(end - t, tail) != 0) {
+		if ((p = strrchr(h, '-')) == NULL)
+			return (-1);
+		end = p;
+	}
+	if ((size_t)(end - h) <= t || strncmp(end - t, tail, t) != 0)
 		return (-1);
-	n -= strlen(tail);
-	if (n + 5 > len)
-		return (-1);
-	snprintf(job, len, "k8s-%.*s", (int)n, h);
+	snprintf(job, len, "k8s-%.*s", (int)(end - t - h), h);
 	return (shard_run_id_ok(job));
 }
 

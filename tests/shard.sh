@@ -65,6 +65,13 @@ eq "--shard auto (Slurm): shard 1 of 3 of job slurm-77, 3 requests" \
 eq "--shard auto (Kubernetes): shard 2 of 4 of job k8s-load" \
     "$(jq -c '[.shard.index, .shard.count, .run_id,
     .runs[0].requests.issued]' "$R")" '[2,4,"k8s-load",2]'
+# An Indexed Job's pod has the host name JOB-INDEX.
+(JOB_COMPLETION_INDEX=3 FORKLOAD_SHARDS=4 HOSTNAME=big-job-3 && \
+    export JOB_COMPLETION_INDEX FORKLOAD_SHARDS HOSTNAME && \
+    fl_exec --shard auto -n 10 -c 4 -q "$U")
+eq "--shard auto (Kubernetes, FORKLOAD_SHARDS): shard 3 of job k8s-big-job" \
+    "$(jq -c '[.shard.index, .shard.count, .run_id]' "$R")" \
+    '[3,4,"k8s-big-job"]'
 
 # Bad shard input: exit 2, one line naming it, nothing sent.
 stats_reset
