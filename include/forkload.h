@@ -340,6 +340,7 @@ int		 stats_failure(const struct result *,
 		    const struct statusset *, int32_t *, int32_t *);
 void		 stats_cause(const struct result *, int32_t *, int32_t *);
 int		 stats_latency(const struct result *, uint64_t *);
+void		 stats_merge(struct stats *, const struct stats *);
 const char	*stats_error_name(const struct config *,
 		    const struct stats_error *, char *, size_t);
 
@@ -392,6 +393,7 @@ int		 pertarget_has_latency(size_t);
 void		 pertarget_add(struct pertargets *, const struct result *,
 		    int);
 void		 pertarget_finish(struct pertargets *, const struct stats *);
+int		 pertarget_merge(struct pertargets *, const struct pertargets *);
 
 /* outcome.c: what one run, at one concurrency level, came to */
 /* Where a worker is in its life; the parent only moves it forward. */

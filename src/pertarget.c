@@ -120,3 +120,39 @@ pertarget_finish(struct pertargets *pt, const struct stats *s)
 	t->latency = hist_new();
 	hist_merge(t->latency, s->latency);
 }
+
+/*
+ * Add the per-target counts of src, finished, into dst, finished or
+ * still empty, target by target: the same targets of another shard of
+ * the run. Returns 0, or -1 when the two do not have the same targets.
+ */
+int
+pertarget_merge(struct pertargets *dst, const struct pertargets *src)
+{
+	const struct pertarget	*s;
+	struct pertarget	*d;
+	size_t			 i, k;
+
+	if (dst->n != src->n || src->t == NULL)
+		return (-1);
+	if (dst->t == NULL)
+		dst->t = xcalloc(dst->n, sizeof(*dst->t));
+	for (i = 0; i < src->n; i++) {
+		s = &src->t[i];
+		d = &dst->t[i];
+		d->ok += s->ok;
+		d->failed += s->failed;
+		for (k = 0; k < s->nstatus; k++)
+			stats_tally(&d->status, &d->nstatus, s->status[k].kind,
+			    s->status[k].code, s->status[k].count);
+		for (k = 0; k < s->nerrors; k++)
+			stats_tally(&d->errors, &d->nerrors, s->errors[k].kind,
+			    s->errors[k].code, s->errors[k].count);
+		if (s->latency == NULL)
+			continue;
+		if (d->latency == NULL)
+			d->latency = hist_new();
+		hist_merge(d->latency, s->latency);
+	}
+	return (0);
+}

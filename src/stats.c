@@ -227,3 +227,39 @@ stats_add(struct stats *s, const struct result *r,
 		hist_record(s->latency, us);
 	return (failed);
 }
+
+/*
+ * Add the totals src into dst, exactly: counts, statuses, failures by
+ * cause, bytes and versions add up, histograms merge bucket by bucket,
+ * and the extremes keep the more extreme. The shards of one run merge
+ * this way (forkload merge), as the workers of one run already do.
+ */
+void
+stats_merge(struct stats *dst, const struct stats *src)
+{
+	size_t	 i;
+
+	dst->results += src->results;
+	dst->ok += src->ok;
+	dst->failed += src->failed;
+	for (i = 0; i < STATUS_MAX; i++)
+		dst->status[i] += src->status[i];
+	for (i = 0; i < src->nerrors; i++)
+		stats_tally(&dst->errors, &dst->nerrors, src->errors[i].kind,
+		    src->errors[i].code, src->errors[i].count);
+	dst->bytes_in += src->bytes_in;
+	dst->bytes_out += src->bytes_out;
+	for (i = 0; i < STATS_VERSIONS; i++)
+		dst->versions[i] += src->versions[i];
+	dst->late += src->late;
+	if (src->max_lag_ns > dst->max_lag_ns)
+		dst->max_lag_ns = src->max_lag_ns;
+	if (src->first_start_ns < dst->first_start_ns)
+		dst->first_start_ns = src->first_start_ns;
+	if (src->last_start_ns > dst->last_start_ns)
+		dst->last_start_ns = src->last_start_ns;
+	hist_merge(dst->latency, src->latency);
+	hist_merge(dst->latency_raw, src->latency_raw);
+	for (i = 0; i < PHASE_MAX; i++)
+		hist_merge(dst->phase[i], src->phase[i]);
+}

@@ -237,6 +237,93 @@ test_cap(void **state)
 	stats_free(&s);
 }
 
+/* Two totals hold the same figures, field by field, histograms too. */
+static void
+check_same(const struct stats *a, const struct stats *b)
+{
+	double	 p[] = { 0, 50, 90, 99, 99.9, 100 };
+	size_t	 i;
+
+	assert_int_equal(a->results, b->results);
+	assert_int_equal(a->ok, b->ok);
+	assert_int_equal(a->failed, b->failed);
+	assert_memory_equal(a->status, b->status, sizeof(a->status));
+	assert_int_equal(a->nerrors, b->nerrors);
+	assert_memory_equal(a->errors, b->errors,
+	    a->nerrors * sizeof(*a->errors));
+	assert_int_equal(a->bytes_in, b->bytes_in);
+	assert_int_equal(hist_count(a->latency), hist_count(b->latency));
+	assert_int_equal(hist_min(a->latency), hist_min(b->latency));
+	assert_int_equal(hist_max(a->latency), hist_max(b->latency));
+	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+		assert_int_equal(hist_percentile(a->latency, p[i]),
+		    hist_percentile(b->latency, p[i]));
+	assert_int_equal(hist_count(a->latency_raw),
+	    hist_count(b->latency_raw));
+}
+
+/*
+ * Shards of one run: results dealt out to 4 shards, each counting its own,
+ * then merged (stats_merge, pertarget_merge) in two orders: both equal
+ * the one run that counted them all, and the targets still add up.
+ */
+static void
+test_merge(void **state)
+{
+	struct statusset	 expect;
+	struct pertargets	 pt[4], whole_pt, m_pt[2];
+	struct stats		 s[4], whole, m[2];
+	struct result		 r;
+	const char		*errstr;
+	size_t			 i, k, order[2][4] = { { 0, 1, 2, 3 },
+				    { 3, 1, 0, 2 } };
+
+	(void)state;
+	assert_int_equal(status_parse(&expect, "2xx", &errstr), 0);
+	stats_init(&whole);
+	pertarget_init(&whole_pt, 5);
+	for (k = 0; k < 4; k++) {
+		stats_init(&s[k]);
+		pertarget_init(&pt[k], 5);
+	}
+	for (i = 0; i < NRESULTS; i++) {
+		r = random_result((uint32_t)(rng_next() % 5));
+		r.bytes_in = i % 97;
+		add(&whole, &whole_pt, &r, &expect);
+		/* Uneven shards: the last gets a quarter, the rest share. */
+		k = i % 4 == 3 ? 3 : rng_next() % 3;
+		add(&s[k], &pt[k], &r, &expect);
+	}
+	pertarget_finish(&whole_pt, &whole);
+	for (k = 0; k < 2; k++) {
+		stats_init(&m[k]);
+		pertarget_init(&m_pt[k], 5);
+		for (i = 0; i < 4; i++) {
+			stats_merge(&m[k], &s[order[k][i]]);
+			assert_int_equal(pertarget_merge(&m_pt[k],
+			    &pt[order[k][i]]), 0);
+		}
+		check_same(&m[k], &whole);
+		check_sums(&m[k], &m_pt[k]);
+		for (i = 0; i < 5; i++)
+			assert_int_equal(m_pt[k].t[i].ok, whole_pt.t[i].ok);
+	}
+	/* A shard with other targets does not merge. */
+	pertarget_free(&m_pt[1]);
+	pertarget_init(&m_pt[1], 4);
+	assert_int_equal(pertarget_merge(&m_pt[1], &whole_pt), -1);
+	for (k = 0; k < 4; k++) {
+		stats_free(&s[k]);
+		pertarget_free(&pt[k]);
+	}
+	for (k = 0; k < 2; k++) {
+		stats_free(&m[k]);
+		pertarget_free(&m_pt[k]);
+	}
+	stats_free(&whole);
+	pertarget_free(&whole_pt);
+}
+
 int
 main(void)
 {
@@ -245,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_single),
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_merge),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
