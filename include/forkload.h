@@ -393,7 +393,8 @@ int		 pertarget_has_latency(size_t);
 void		 pertarget_add(struct pertargets *, const struct result *,
 		    int);
 void		 pertarget_finish(struct pertargets *, const struct stats *);
-int		 pertarget_merge(struct pertargets *, const struct pertargets *);
+int		 pertarget_merge(struct pertargets *,
+		    const struct pertargets *);
 
 /* outcome.c: what one run, at one concurrency level, came to */
 /* Where a worker is in its life; the parent only moves it forward. */
