@@ -198,6 +198,10 @@ summary_print(FILE *f, const struct report *rep)
 	/* Which HTTP engine ran: their figures are not each other's. */
 	if (ENGINE_IS_HTTP(c->kind))
 		fprintf(f, ", %s engine", engine_name(c->kind));
+	/* A shard's figures are its share's, not the run's. */
+	if (c->shard_count > 0)
+		fprintf(f, ", shard %d/%d of run %s", c->shard_index,
+		    c->shard_count, c->run_id);
 	fprintf(f, ": ");
 	if (c->kind == ENGINE_EXEC) {
 		fprintf(f, "exec");

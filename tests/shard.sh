@@ -12,8 +12,8 @@ N=4
 shards() {
 	pids=
 	for i in 0 1 2 3; do
-		"$FL" run --shard "$i/$N" -q -o "$TMP/s$i.json" "$@" \
-		    > /dev/null 2> "$TMP/s$i.err" &
+		"$FL" run --shard "$i/$N" -o "$TMP/s$i.json" "$@" \
+		    > "$TMP/s$i.out" 2> "$TMP/s$i.err" &
 		pids="$pids $!"
 	done
 	rc=0
@@ -33,6 +33,9 @@ check "-n 1001: every shard names the run id, the count, a host" jqe -s \
     and .shard.count == 4 and (.shard.host | length) > 0)' \
     "$TMP/s0.json" "$TMP/s1.json" "$TMP/s2.json" "$TMP/s3.json"
 check "-n 1001: a shard's report matches the schema" schema_ok "$TMP/s3.json"
+
+check "-n 1001: a shard's summary names it" \
+    grep -q '^forkload .*, shard 2/4 of run side-by-side: GET ' "$TMP/s2.out"
 
 # Under -R the shards take every fourth ticket of one schedule: each runs
 # a quarter of the rate, and their union holds it second by second.
