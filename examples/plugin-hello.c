@@ -5,11 +5,12 @@
  */
 
 /*
- * Build it against the installed header (or -Iinclude in the source
- * tree), and run 1000 tasks in 4 workers on a file of your choice:
+ * Build it against the installed header, which pkg-config finds (or
+ * with -Iinclude in the source tree), and run 1000 tasks in 4 workers on
+ * a file of your choice:
  *
- *	cc -shared -fPIC -I/usr/local/include -o plugin-hello.so \
- *	    plugin-hello.c
+ *	cc $(pkg-config --cflags forkload) -shared -fPIC \
+ *	    -o plugin-hello.so plugin-hello.c
  *	forkload run -n 1000 -c 4 --plugin ./plugin-hello.so:/etc/services
  *
  * The ARG after the colon is the file to read.  A task returns 0 when
