@@ -6,7 +6,8 @@ set -eu
 PKGS="gcc make libc6-dev autoconf automake pkg-config
 libcurl4-openssl-dev libjansson-dev libbsd-dev libmicrohttpd-dev libcmocka-dev
 libhttp-parser-dev
-python3 python3-jsonschema python3-yaml nginx-light curl procps jq libxml2-utils"
+python3 python3-jsonschema python3-yaml nginx-light curl procps jq libxml2-utils
+slurm-wlm munge"
 
 missing=""
 for p in $PKGS; do
