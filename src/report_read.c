@@ -147,7 +147,10 @@ report_read_config(struct report_rd *rd, json_t *o, struct config *c)
 
 	if ((s = report_rd_str(rd, o, "config", "engine", 0)) == NULL)
 		return (-1);
-	if (engine_parse(s, &c->kind) == -1)
+	for (c->kind = ENGINE_CURL; c->kind <= ENGINE_PLUGIN; c->kind++)
+		if (strcmp(engine_name(c->kind), s) == 0)
+			break;
+	if (c->kind > ENGINE_PLUGIN)
 		return (report_rd_fail(rd, "config.engine", "unknown engine "
 		    "'%s'", s));
 	if ((v = report_rd_get(rd, o, "config", "urls", JSON_ARRAY, 0)) ==
