@@ -61,22 +61,33 @@ report_read_hist_of(struct report_rd *rd, json_t *o, const char *at,
 }
 
 /*
- * An error's name as an index into the config's names, which every run
- * shares; STATUS_<code> stays a status, as stats_error_name() made it.
+ * Where an error of the given name goes in s->errors. The engine's code
+ * is found again by naming each code in a range that holds every code
+ * of ours (curl's, exec's 1000 + n to 8095, a plugin's small ones), so
+ * that the list sorts as the run's did. A name outside it keeps its
+ * name, as an index into the config's names, after the others.
  */
+#define REPORT_READ_CODES	8192
 static void
-report_read_errname(struct config *c, const char *name,
-    struct stats_error *e)
+report_read_errname(struct config *c, const char *name, uint64_t n,
+    struct stats *s)
 {
 	size_t	 i;
 	int	 code, end = 0;
+	char	 buf[64];
 
 	if (sscanf(name, "STATUS_%d%n", &code, &end) == 1 &&
 	    name[end] == '\0') {
-		e->kind = STATS_ERR_STATUS;
-		e->code = code;
+		stats_tally(&s->errors, &s->nerrors, STATS_ERR_STATUS, code, n);
 		return;
 	}
+	for (code = -REPORT_READ_CODES; code < REPORT_READ_CODES; code++)
+		if (strcmp(engine_error_name(c, code, buf, sizeof(buf)),
+		    name) == 0) {
+			stats_tally(&s->errors, &s->nerrors, STATS_ERR_ENGINE,
+			    code, n);
+			return;
+		}
 	for (i = 0; i < c->nerror_names; i++)
 		if (strcmp(c->error_names[i], name) == 0)
 			break;
@@ -85,8 +96,7 @@ report_read_errname(struct config *c, const char *name,
 		    sizeof(*c->error_names));
 		c->error_names[c->nerror_names++] = (char *)name;
 	}
-	e->kind = STATS_ERR_NAMED;
-	e->code = (int)i;
+	stats_tally(&s->errors, &s->nerrors, STATS_ERR_NAMED, (int)i, n);
 }
 
 /* An object of counts by key: status_codes, errors or http_versions. */
@@ -108,10 +118,7 @@ report_read_counts(struct report_rd *rd, json_t *o, const char *at,
 			return (report_rd_fail(rd, path, "expected a count"));
 		end = 0;
 		if (strcmp(key, "errors") == 0) {
-			s->errors = xreallocarray(s->errors, s->nerrors + 1,
-			    sizeof(*s->errors));
-			report_read_errname(c, k, &s->errors[s->nerrors]);
-			s->errors[s->nerrors++].count = json_integer_value(v);
+			report_read_errname(c, k, json_integer_value(v), s);
 		} else if (strcmp(key, "status_codes") == 0) {
 			if (sscanf(k, "%d%n", &code, &end) != 1 ||
 			    k[end] != '\0' || code < 0 || code >= STATUS_MAX)
