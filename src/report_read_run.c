@@ -5,6 +5,7 @@
  * report_read.c reads the rest and holds the error helpers.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,8 @@ report_read_hist_of(struct report_rd *rd, json_t *o, const char *at,
 		v = (uint64_t)json_integer_value(json_array_get(p, 0));
 		n = (uint64_t)json_integer_value(json_array_get(p, 1));
 		/* Sorted and within range, or the buckets would not be. */
-		if (v > hist_highest() || (i > 0 && v <= prev))
+		if (v > hist_highest() || (i > 0 && v <= prev) ||
+		    n > UINT64_MAX - hist_count(h))
 			return (report_rd_fail(rd, path, "value %llu out of "
 			    "order or range", (unsigned long long)v));
 		hist_record_n(h, v, n);

@@ -184,5 +184,15 @@ broken "a status that is not one" "runs\[0\].status_codes.abc" \
     "r['runs'][0]['status_codes']['abc'] = 1"
 broken "a reason that is not a string" "verdict.reasons\[0\]" \
     "r['verdict']['reasons'] = [7]"
+# A report cut anywhere is refused, or read whole: never a crash.
+sz=$(wc -c < "$TMP/good.json")
+cuts=0
+for i in 1 2 3 5 8 13 21 34 55 89 144 233 377 610 987; do
+	head -c $((sz * i / 1000)) "$TMP/good.json" > "$TMP/cut.json"
+	"$FL" report --format hgrm "$TMP/cut.json" > "$O" 2> "$FLERR"
+	[ $? -eq 2 ] && [ ! -s "$O" ] && [ "$(wc -l < "$FLERR")" -eq 1 ] &&
+	    cuts=$((cuts + 1))
+done
+eq "bad input: 15 cuts of a report, each one line and exit 2" "$cuts" 15
 printf '{"schema": "forkload-report/1", "schema": "x"}' > "$TMP/dup.json"
 bad "a duplicate key" "dup.json: line 1" "$TMP/dup.json"
