@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "forkload.h"
+#include "forkload-cmd.h"
 
 extern char **environ;
 
@@ -42,6 +43,7 @@ usage(FILE *f)
 "usage: forkload run [options] URL...\n"
 "       forkload run [options] --exec -- PROGRAM [ARG...]\n"
 "       forkload run [options] --plugin LIB.so[:ARG]\n"
+"       forkload report REPORT [--format text|json|hgrm] [-o FILE]\n"
 "\n"
 "Work:\n"
 "  -n, --requests N         total requests (default 100)\n"
@@ -97,6 +99,10 @@ usage(FILE *f)
 "                           goes (- for stdout, not with --json)\n"
 "      --junit FILE         write the verdict to FILE as JUnit XML\n"
 "  -q, --quiet              no summary, no progress\n"
+"Report (forkload report REPORT):\n"
+"      --format F           text: the run's summary (default); json: the\n"
+"                           report; hgrm: HdrHistogram percentiles\n"
+"  -o, --output FILE        write it to FILE instead of stdout\n"
 "\n"
 "Exit: 0 passed, 1 expectation failed, 2 bad input, 3 worker crash,\n"
 "4 system failure, 130 interrupted. See forkload(1).\n");
@@ -679,6 +685,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return (cmd_run(argc - 1, argv + 1));
+	if (strcmp(argv[1], "report") == 0)
+		return (cmd_report(argc - 1, argv + 1));
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);

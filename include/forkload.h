@@ -84,6 +84,7 @@ void		 hist_reset(struct hist *);
 void		 hist_record(struct hist *, uint64_t);
 void		 hist_record_n(struct hist *, uint64_t, uint64_t);
 void		 hist_merge(struct hist *, const struct hist *);
+int		 hist_set_bounds(struct hist *, uint64_t, uint64_t);
 uint64_t	 hist_count(const struct hist *);
 uint64_t	 hist_min(const struct hist *);
 uint64_t	 hist_max(const struct hist *);
@@ -93,6 +94,7 @@ uint64_t	 hist_percentile(const struct hist *, double);
 int		 hist_next(const struct hist *, size_t *, uint64_t *,
 		    uint64_t *);
 uint64_t	 hist_highest(void);
+uint64_t	 hist_bucket_top(uint64_t, int *, int *);
 
 /* frame.c */
 #define FRAMEBUF_SIZE	(2 * MSG_MAX_LEN)
@@ -158,6 +160,8 @@ struct config {
 	int		  max_respawns;
 	uint64_t	  rlimit_as;	/* bytes, 0: none */
 	char		**urls;
+	char		**error_names;	/* of a report read back */
+	size_t		  nerror_names;
 	size_t		  nurls;
 	struct config_target *tgt;	/* one per URL with --targets */
 	char		 *targets_file;	/* --targets, "-": stdin */
@@ -297,6 +301,7 @@ int		 shm_salvage(const struct shm *, size_t, uint64_t,
  */
 #define STATS_ERR_STATUS	0	/* code: a status not expected */
 #define STATS_ERR_ENGINE	1	/* code: the engine's error code */
+#define STATS_ERR_NAMED		2	/* code: in conf error_names */
 struct stats_error {
 	int32_t		kind;		/* STATS_ERR_* */
 	int32_t		code;
@@ -906,6 +911,49 @@ char		*report_dump(const struct report *);
 struct json_t	*report_uint(uint64_t);
 struct json_t	*report_round(double);
 
+/* report_read.c: a report read back, for `forkload report` and merge */
+struct report_in {
+	struct report	 rep;		/* points at the members below */
+	struct config	 conf;		/* what the summary needs of it */
+	struct verdict	 verdict;
+	struct outcome	*runs;
+	size_t		 nruns;
+	struct json_t	*doc;		/* owns every string above */
+};
+struct report_rd {			/* where an error goes */
+	const char	*file;
+	char		*err;
+	size_t		 errlen;
+};
+int		 report_read(const char *, struct report_in *, char *, size_t);
+char		*report_in_dump(const struct report_in *);
+void		 report_in_free(struct report_in *);
+int		 report_rd_fail(struct report_rd *, const char *, const char *,
+		    ...) PRINTFLIKE(3, 4);
+struct json_t	*report_rd_get(struct report_rd *, struct json_t *,
+		    const char *, const char *, int, int);
+int		 report_rd_uint(struct report_rd *, struct json_t *,
+		    const char *, const char *, uint64_t *);
+int		 report_rd_int(struct report_rd *, struct json_t *,
+		    const char *, const char *, long long, long long, int *);
+const char	*report_rd_str(struct report_rd *, struct json_t *,
+		    const char *, const char *, int);
+int		 report_read_rate(struct report_rd *, struct json_t *,
+		    struct config *);
+
+/* report_read_run.c */
+int		 report_read_runs(struct report_rd *, struct json_t *,
+		    struct report_in *);
+int		 report_read_hist_of(struct report_rd *, struct json_t *,
+		    const char *, const char *, struct hist *);
+void		 report_read_run_free(struct outcome *);
+
+/* report_read_workers.c */
+int		 report_read_workers(struct report_rd *, struct json_t *,
+		    const char *, struct outcome *);
+int		 report_read_targets(struct report_rd *, struct json_t *,
+		    const char *, struct report_in *, struct outcome *);
+
 /* report_run.c */
 struct json_t	*report_run(const struct config *, const struct outcome *);
 struct json_t	*report_latency(const struct hist *);
@@ -933,6 +981,9 @@ int		 report_emit(const struct report *, int);
 
 /* summary.c */
 void		 summary_print(FILE *, const struct report *);
+
+/* report_hgrm.c */
+int		 report_hgrm(FILE *, const struct report *);
 
 /* listen.c: the target server's listen socket */
 int		 listen_socket(const char *, int *, unsigned int *,

@@ -156,6 +156,26 @@ hist_record_n(struct hist *h, uint64_t v, uint64_t count)
 		h->max = v;
 }
 
+/*
+ * Sets the exact min and max of a histogram rebuilt from its buckets (a
+ * report's [value, count] pairs), which the buckets alone cannot give.
+ * Returns 0, or -1 when min or max is not in the first or last non-empty
+ * bucket, or is set on an empty histogram.
+ */
+int
+hist_set_bounds(struct hist *h, uint64_t min, uint64_t max)
+{
+	if (h->total == 0)
+		return (min == 0 && max == 0 ? 0 : -1);
+	if (min > max || max > HIST_HIGHEST ||
+	    hist_index(min) != hist_index(h->min) ||
+	    hist_index(max) != hist_index(h->max))
+		return (-1);
+	h->min = min;
+	h->max = max;
+	return (0);
+}
+
 /* Adds every value of src to dst, exactly. */
 void
 hist_merge(struct hist *dst, const struct hist *src)
@@ -309,6 +329,24 @@ hist_next(const struct hist *h, size_t *iter, uint64_t *value,
 	}
 	*iter = i;
 	return (0);
+}
+
+/*
+ * Returns the highest value that lands in the same bucket as v (HDR's
+ * "highest equivalent value"), and through buckets and sub the shape of
+ * the histogram in HDR's terms: powers of two, and sub-buckets in each.
+ */
+uint64_t
+hist_bucket_top(uint64_t v, int *buckets, int *sub)
+{
+	uint64_t	 lo, width;
+
+	if (v > HIST_HIGHEST)
+		v = HIST_HIGHEST;
+	hist_bucket(hist_index(v), &lo, &width);
+	*buckets = HIST_TOP_SHIFT + 1;
+	*sub = (int)HIST_EXACT;
+	return (lo + width - 1);
 }
 
 /* Returns the largest value a histogram tracks; larger ones are clamped. */

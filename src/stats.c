@@ -136,6 +136,10 @@ stats_error_name(const struct config *c, const struct stats_error *e,
 		snprintf(buf, len, "STATUS_%d", e->code);
 		return (buf);
 	}
+	/* A report read back names its errors; it has no codes. */
+	if (e->kind == STATS_ERR_NAMED && e->code >= 0 &&
+	    (size_t)e->code < c->nerror_names)
+		return (c->error_names[e->code]);
 	return (engine_error_name(c, e->code, buf, len));
 }
 

@@ -14,7 +14,7 @@ export B
 # hostile and conformance go through ENGINES (tests/lib.sh) themselves.
 ENGINES="native curl"
 HTTP_SCRIPTS="badinput http crash signals nginx chaos summary openloop targets series"
-OTHER_SCRIPTS="exec plugin hostile conformance fuzz verdict shard k8s slurm install"
+OTHER_SCRIPTS="exec plugin hostile conformance fuzz verdict shard k8s slurm install report"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

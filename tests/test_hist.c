@@ -376,6 +376,52 @@ test_round_trip(void **state)
 	free(v);
 }
 
+/*
+ * A report's pairs plus its exact min and max (hist_set_bounds) rebuild
+ * the histogram whole: every figure the report and summary print comes
+ * out the same. Bounds outside the end buckets are refused.
+ */
+static void
+test_set_bounds(void **state)
+{
+	struct hist	*h, *h2, *e;
+	uint64_t	*v, value, count;
+	size_t		 i, iter = 0;
+	int		 nb, ns;
+
+	(void)state;
+	v = gen_logu(11, NSAMPLES);
+	h = hist_of(v, NSAMPLES);
+	h2 = hist_new();
+	while (hist_next(h, &iter, &value, &count))
+		hist_record_n(h2, value, count);
+	assert_int_equal(hist_set_bounds(h2, hist_max(h), hist_max(h)), -1);
+	assert_int_equal(hist_set_bounds(h2, hist_min(h),
+	    hist_max(h) * 2 + 4096), -1);
+	assert_int_equal(hist_set_bounds(h2, hist_min(h), hist_max(h)), 0);
+	assert_int_equal(hist_min(h2), hist_min(h));
+	assert_int_equal(hist_max(h2), hist_max(h));
+	assert_true(hist_mean(h2) == hist_mean(h));
+	assert_true(hist_stdev(h2) == hist_stdev(h));
+	for (i = 0; i < sizeof(fixed_ppm) / sizeof(fixed_ppm[0]); i++)
+		assert_int_equal(hist_percentile(h2, fixed_ppm[i] / 1e4),
+		    hist_percentile(h, fixed_ppm[i] / 1e4));
+
+	e = hist_new();
+	assert_int_equal(hist_set_bounds(e, 0, 0), 0);
+	assert_int_equal(hist_set_bounds(e, 1, 1), -1);
+	/* The top of a value's bucket: itself below 2048, then wider. */
+	assert_int_equal(hist_bucket_top(5, &nb, &ns), 5);
+	assert_int_equal(hist_bucket_top(2048, &nb, &ns), 2049);
+	assert_int_equal(hist_bucket_top(4096, &nb, &ns), 4099);
+	assert_int_equal(ns, 2048);
+	assert_int_equal(nb, 22);
+	hist_free(e);
+	hist_free(h2);
+	hist_free(h);
+	free(v);
+}
+
 static void
 test_empty(void **state)
 {
@@ -582,6 +628,7 @@ main(void)
 		cmocka_unit_test(test_rank_decimal),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_set_bounds),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_clamp),
 		cmocka_unit_test(test_zero_one),

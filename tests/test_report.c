@@ -747,6 +747,68 @@ test_junit_escape(void **state)
 	free(text);
 }
 
+/* The summary of a report, as text. */
+static char *
+summary_text(const struct report *rep)
+{
+	FILE	*f;
+	char	*buf = NULL;
+	size_t	 len = 0;
+
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	summary_print(f, rep);
+	assert_int_equal(fclose(f), 0);
+	return (buf);
+}
+
+/*
+ * report_read() takes back what report_dump() wrote: the summary of the
+ * report read is the summary of the report, and its dump is the JSON.
+ */
+static void
+test_read_round_trip(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_in	 in;
+	char			*dir, path[512], err[512], *json, *back;
+	char			*want, *got;
+	FILE			*fp;
+
+	dir = make_tmpdir();
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	json = report_dump(&f->rep);
+	assert_non_null(json);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_true(fputs(json, fp) != EOF);
+	assert_int_equal(fclose(fp), 0);
+	if (report_read(path, &in, err, sizeof(err)) == -1)
+		fail_msg("report_read: %s", err);
+	assert_int_equal(in.nruns, f->nruns);
+	back = report_in_dump(&in);
+	assert_string_equal(back, json);
+	want = summary_text(&f->rep);
+	got = summary_text(&in.rep);
+	assert_string_equal(got, want);
+	report_in_free(&in);
+	/* Half of it is one error naming the file, and frees cleanly. */
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_true(fwrite(json, 1, strlen(json) / 2, fp) > 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(report_read(path, &in, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, path));
+	report_in_free(&in);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	free(want);
+	free(got);
+	free(back);
+	free(json);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -767,6 +829,10 @@ main(void)
 		    setup_sweep, teardown),
 		cmocka_unit_test_setup_teardown(test_junit_escape,
 		    setup_basic, teardown),
+		cmocka_unit_test_setup_teardown(test_read_round_trip,
+		    setup_basic, teardown),
+		cmocka_unit_test_setup_teardown(test_read_round_trip,
+		    setup_sweep, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
